@@ -1,0 +1,259 @@
+"""One turn of conversation: question + state -> answer, ambiguity or a fallback, + new state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from bot.core.article import Article, Quote, location
+from bot.core.intents import Intent, IntentKind, IntentSet
+from bot.core.matcher import Candidate, Matcher, MatchSettings, Query
+from bot.core.text import clean_user_text, normalise
+from bot.errors import UnknownIntentError
+
+
+class ReplyKind(StrEnum):
+    """The outcome of a turn."""
+
+    ANSWER = "answer"
+    AMBIGUOUS = "ambiguous"
+    NOT_IN_ARTICLE = "not_in_article"
+    OFF_TOPIC = "off_topic"
+    SMALLTALK = "smalltalk"
+    END = "end_of_article"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class DialogueSettings:
+    """How conversations continue (``dialogue`` in config.yaml)."""
+
+    more_sentences: int = 2
+    expiry_minutes: float = 30.0
+    more_phrases: tuple[str, ...] = (
+        "more", "tell me more", "go on", "continue", "and then", "what else", "keep going",
+        "more please", "say more", "next", "go on please", "and", "carry on", "anything else",
+    )
+    pronouns: tuple[str, ...] = (
+        "it", "its", "that", "this", "they", "them", "their", "he", "him", "his", "she", "her",
+        "there", "those", "these",
+    )
+    follow_up_openers: tuple[str, ...] = ("and", "what about", "how about", "but", "so", "then")
+    contextual_max_words: int = 8
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A "did you mean" choice: an intent and a question-like label for it."""
+
+    intent_id: str
+    label: str
+    section_id: str | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says for one turn, before rendering."""
+
+    kind: ReplyKind
+    quote: Quote | None = None
+    intent_id: str | None = None
+    section_id: str | None = None
+    score: float = 0.0
+    lead: str | None = None
+    message: str = ""
+    suggestions: tuple[Suggestion, ...] = ()
+    continued: bool = False
+
+    @property
+    def answered(self) -> bool:
+        """True only for an answer that quotes the article."""
+        return self.kind is ReplyKind.ANSWER and self.quote is not None
+
+
+@dataclass(frozen=True)
+class State:
+    """A conversation's memory: the last thing quoted and where the passage stopped."""
+
+    intent_id: str | None
+    section_id: str
+    cursor: int
+
+
+class Engine:
+    """Runs turns over one article and intent set; pure, so the caller keeps state."""
+
+    def __init__(
+        self,
+        article: Article,
+        intents: IntentSet,
+        matcher: Matcher,
+        settings: MatchSettings,
+        dialogue: DialogueSettings,
+    ) -> None:
+        self.article = article
+        self.intents = intents
+        self.matcher = matcher
+        self.settings = settings
+        self.dialogue = dialogue
+        self._more = frozenset(normalise(p) for p in dialogue.more_phrases)
+
+    def turn(self, question: str, state: State | None) -> tuple[Reply, State | None]:
+        """Answer one question in the light of the conversation state."""
+        text = clean_user_text(question, self.settings.max_question_chars)
+        if not normalise(text):
+            return Reply(ReplyKind.EMPTY, message=self._what_i_do()), state
+        if normalise(text) in self._more:
+            return self.more(state)
+        query = self.matcher.prepare(text)
+        ranked = self.matcher.rank(query, limit=8)
+        if state is not None and self._contextual(query):
+            ranked = self._with_context(ranked, state)
+        return self._decide(query, ranked, state)
+
+    def rank(self, question: str, state: State | None = None) -> list[Candidate]:
+        """Return the ranked candidates for a question (for moderators' `intent test`)."""
+        query = self.matcher.prepare(clean_user_text(question, self.settings.max_question_chars))
+        ranked = self.matcher.rank(query, limit=8)
+        if state is not None and self._contextual(query):
+            ranked = self._with_context(ranked, state)
+        return ranked
+
+    def answer_intent(self, intent_id: str, state: State | None) -> tuple[Reply, State | None]:
+        """Answer with a chosen intent (a "did you mean" button), score 100."""
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            raise UnknownIntentError(intent_id)
+        return self._respond(intent, 100.0, state)
+
+    def more(self, state: State | None) -> tuple[Reply, State | None]:
+        """Continue the passage after the last quote: the section, then the next section."""
+        if state is None:
+            msg = "Ask me something about the article first; then say “more” to read on."
+            return Reply(ReplyKind.SMALLTALK, message=msg), None
+        section_id = state.section_id
+        spans = [s for s in self.article.sentences(section_id) if s[0] >= state.cursor]
+        if not spans:
+            following = self.article.next_section(section_id)
+            if following is None:
+                msg = "That's the end of the article. Ask about any part of it, or try /summary."
+                return Reply(ReplyKind.END, message=msg, section_id=section_id), state
+            section_id = following.id
+            spans = list(self.article.sentences(section_id))
+        chosen = spans[: max(1, self.dialogue.more_sentences)]
+        quote = self.article.quote(chosen[0][0], chosen[-1][1], section_id)
+        reply = Reply(ReplyKind.ANSWER, quote=quote, section_id=section_id, score=100.0,
+                      intent_id=state.intent_id, continued=True)
+        return reply, State(state.intent_id, section_id, quote.end)
+
+    def _contextual(self, query: Query) -> bool:
+        """A short question with a pronoun, an opener like "and", or hardly any topic words."""
+        words = query.words
+        if not words or len(words) > self.dialogue.contextual_max_words:
+            return False
+        opens = any(" ".join(words).startswith(o + " ") for o in self.dialogue.follow_up_openers)
+        has_pronoun = any(w in self.dialogue.pronouns for w in words)
+        return opens or has_pronoun or len(query.known_content) <= 1
+
+    def _with_context(self, ranked: list[Candidate], state: State) -> list[Candidate]:
+        last = self.intents.get(state.intent_id) if state.intent_id else None
+        near = set(last.follow_ups) if last else set()
+        boosted = []
+        for cand in ranked:
+            intent = self.intents.get(cand.intent_id)
+            close = intent is not None and (intent.section == state.section_id or intent.id in near)
+            bonus = self.settings.context_bonus if close and cand.coverage > 0 else 0.0
+            boosted.append(replace(cand, score=round(cand.score + bonus, 2)))
+        boosted.sort(key=lambda c: (-c.score, c.intent_id))
+        return boosted
+
+    def _decide(
+        self, query: Query, ranked: list[Candidate], state: State | None
+    ) -> tuple[Reply, State | None]:
+        top = ranked[0] if ranked else None
+        if top is None or top.score < self.settings.suggest_threshold:
+            return self._fallback(query, ranked), state
+        if top.score < self.settings.answer_threshold:
+            return self._ambiguous(ranked, self.settings.suggest_threshold), state
+        rivals = self._rivals(top, ranked)
+        if rivals:
+            return self._ambiguous([top, *rivals], top.score - self.settings.ambiguity_margin), state
+        return self._respond(self.intents.by_id[top.intent_id], top.score, state)
+
+    def _rivals(self, top: Candidate, ranked: list[Candidate]) -> list[Candidate]:
+        """Other answers within the margin that would quote something else."""
+        top_intent = self.intents.by_id[top.intent_id]
+        floor = max(self.settings.answer_threshold, top.score - self.settings.ambiguity_margin)
+        rivals = []
+        for cand in ranked[1:]:
+            other = self.intents.by_id[cand.intent_id]
+            if cand.score >= floor and (other.span != top_intent.span or other.kind != top_intent.kind):
+                rivals.append(cand)
+        return rivals[: self.settings.max_suggestions - 1]
+
+    def _respond(self, intent: Intent, score: float, state: State | None) -> tuple[Reply, State | None]:
+        if intent.kind is IntentKind.SMALLTALK:
+            return Reply(ReplyKind.SMALLTALK, intent_id=intent.id, score=score,
+                         message=intent.reply or ""), state
+        if intent.kind is IntentKind.NOT_IN_ARTICLE:
+            return Reply(ReplyKind.NOT_IN_ARTICLE, intent_id=intent.id, section_id=intent.section,
+                         score=score, message=intent.reply or ""), state
+        assert intent.section is not None and intent.span is not None  # guaranteed by the loader
+        quote = self.article.quote(intent.span[0], intent.span[1], intent.section)
+        reply = Reply(ReplyKind.ANSWER, quote=quote, intent_id=intent.id, section_id=intent.section,
+                      score=score, lead=intent.lead, suggestions=self._follow_ups(intent))
+        return reply, State(intent.id, intent.section, quote.end)
+
+    def _follow_ups(self, intent: Intent) -> tuple[Suggestion, ...]:
+        targets = [self.intents.by_id[i] for i in intent.follow_ups if i in self.intents.by_id]
+        return tuple(self._suggestion(t, 0.0) for t in targets[: self.settings.max_suggestions])
+
+    def _ambiguous(self, ranked: list[Candidate], floor: float) -> Reply:
+        seen: set[tuple[int, int] | None] = set()
+        picks: list[Suggestion] = []
+        for cand in ranked:
+            intent = self.intents.by_id[cand.intent_id]
+            if cand.score < floor or intent.kind is not IntentKind.ANSWER or intent.span in seen:
+                continue
+            seen.add(intent.span)
+            picks.append(self._suggestion(intent, cand.score))
+        if not picks:
+            return Reply(ReplyKind.OFF_TOPIC, message=self._what_i_do())
+        top = ranked[0]
+        return Reply(ReplyKind.AMBIGUOUS, score=top.score, section_id=picks[0].section_id,
+                     suggestions=tuple(picks[: self.settings.max_suggestions]),
+                     message="I'm not sure which part you mean. Did you mean:")
+
+    def _fallback(self, query: Query, ranked: list[Candidate]) -> Reply:
+        """Near the article's topic -> "the article doesn't say"; otherwise off-topic."""
+        related = next((c for c in ranked if c.coverage >= 34.0), None)
+        intent = self.intents.by_id.get(related.intent_id) if related else None
+        if related is None or intent is None or intent.section is None:
+            return Reply(ReplyKind.OFF_TOPIC, score=ranked[0].score if ranked else 0.0,
+                         message=self._what_i_do())
+        title = self.article.section(intent.section).title
+        msg = (f"The article doesn't say. The closest it comes is the part “{title}” — "
+               "ask about that, or try /summary.")
+        return Reply(ReplyKind.NOT_IN_ARTICLE, score=related.score, section_id=intent.section,
+                     message=msg)
+
+    def _what_i_do(self) -> str:
+        return (f"I can only talk about the article “{self.article.title}”. Ask me a question about "
+                "it and I'll quote the passage that answers it, or try /summary or /sections.")
+
+    def _suggestion(self, intent: Intent, score: float) -> Suggestion:
+        label = intent.examples[0]
+        label = label[0].upper() + label[1:]
+        if not label.endswith("?"):
+            label += "?"
+        return Suggestion(intent.id, label, intent.section, score)
+
+
+def where(article: Article, reply: Reply) -> str:
+    """Return ``Section title, ¶N`` for an answer, or an empty string."""
+    if reply.quote is None or reply.section_id is None:
+        return ""
+    section = article.section(reply.section_id)
+    spot = location(reply.quote, section)
+    return f"{section.title}, {spot}" if spot else section.title

@@ -1,0 +1,273 @@
+"""The intent file format: parse, validate against the article, and report every problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from bot.core.article import Article, Span
+from bot.core.schema import Checker
+from bot.core.text import normalise
+from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, parse_yaml
+from bot.errors import IntentError, Problem
+
+INTENTS_VERSION = 1
+MIN_EXAMPLES = 5
+INTENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ALLOWED_KEYS = frozenset(
+    {"id", "kind", "section", "examples", "quote", "lead", "keywords", "aliases", "follow_ups",
+     "reply"}
+)
+
+
+class IntentKind(StrEnum):
+    """What an intent does when it matches."""
+
+    ANSWER = "answer"
+    SMALLTALK = "smalltalk"
+    NOT_IN_ARTICLE = "not_in_article"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One validated intent; ``span`` is the exact article text it quotes (answers only)."""
+
+    id: str
+    kind: IntentKind
+    examples: tuple[str, ...]
+    section: str | None = None
+    span: Span | None = None
+    lead: str | None = None
+    reply: str | None = None
+    keywords: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    follow_ups: tuple[str, ...] = ()
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class IntentSet:
+    """A whole, valid set of intents: never half-loaded."""
+
+    intents: tuple[Intent, ...]
+    files: tuple[str, ...] = ()
+    by_id: dict[str, Intent] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id.update({intent.id: intent for intent in self.intents})
+
+    def get(self, intent_id: str) -> Intent | None:
+        """Return the intent with this id, if any."""
+        return self.by_id.get(intent_id)
+
+    def in_section(self, section_id: str) -> list[Intent]:
+        """Return the answer intents tied to a section, in file order."""
+        return [i for i in self.intents if i.section == section_id and i.kind is IntentKind.ANSWER]
+
+    def aliases(self) -> dict[str, str]:
+        """Return every alias declared by any intent, normalised (alias -> expansion)."""
+        table: dict[str, str] = {}
+        for intent in self.intents:
+            for alias, expansion in intent.aliases:
+                table[normalise(alias)] = normalise(expansion)
+        return table
+
+
+def load_intents(directory: Path, article: Article) -> IntentSet:
+    """Load and validate every ``*.yaml`` file in ``directory``; raise IntentError on any problem."""
+    paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    documents: list[tuple[str, str]] = []
+    unreadable: list[Problem] = []
+    for path in paths:
+        try:
+            documents.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            unreadable.append(Problem(str(path), 1, "file", f"cannot read: {exc}"))
+    if unreadable:
+        raise IntentError(unreadable)
+    return validate_documents(documents, article)
+
+
+def validate_documents(documents: Iterable[tuple[str, str]], article: Article) -> IntentSet:
+    """Validate intent documents given as (path, YAML text) together, as one set."""
+    problems: list[Problem] = []
+    intents: list[Intent] = []
+    names: list[str] = []
+    for path, text in documents:
+        check = Checker(path)
+        intents.extend(_parse_document(check, text, article))
+        problems.extend(check.problems)
+        names.append(path)
+    problems.extend(_cross_checks(intents))
+    if problems:
+        raise IntentError(problems)
+    return IntentSet(tuple(intents), tuple(names))
+
+
+def _parse_document(check: Checker, text: str, article: Article) -> list[Intent]:
+    try:
+        raw = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        check.add(exc.line, "yaml", exc.message)
+        return []
+    data = check.mapping(raw, 1, "file")
+    if data is None:
+        return []
+    check.version(data, INTENTS_VERSION)
+    check.keys(data, "", {"version", "intents"}, {"intents"})
+    items = data.get("intents")
+    if items is None:
+        return []
+    if not isinstance(items, LineList):
+        check.add(data.line_of("intents"), "intents", "expected a list of intents")
+        return []
+    intents = []
+    for index, item in enumerate(items):
+        entry = check.mapping(item, items.line_of(index), f"intents[{index}]")
+        intent = _parse_intent(check, entry, index, article) if entry is not None else None
+        if intent is not None:
+            intents.append(intent)
+    return intents
+
+
+def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article) -> Intent | None:
+    check.keys(entry, f"intents[{index}]", set(ALLOWED_KEYS), {"id", "examples"})
+    intent_id = check.string(entry, "id", f"intents[{index}]")
+    if intent_id is None:
+        return None
+    where = intent_id
+    if not INTENT_ID.match(intent_id):
+        check.add(entry.line_of("id"), f"{where}.id", "use lowercase words joined by hyphens")
+    kind = _kind(check, entry, where)
+    examples = _examples(check, entry, where)
+    section, span = _section_and_span(check, entry, where, kind, article)
+    reply = check.string(entry, "reply", where)
+    if kind is IntentKind.ANSWER and reply is not None:
+        check.add(entry.line_of("reply"), f"{where}.reply", "answers quote the article; use `lead`")
+    if kind is not IntentKind.ANSWER and reply is None:
+        check.add(entry.line, f"{where}.reply", f"required for kind {kind.value}")
+    lead = check.string(entry, "lead", where)
+    if lead is not None and kind is not IntentKind.ANSWER:
+        check.add(entry.line_of("lead"), f"{where}.lead", "only answers have a lead; use `reply`")
+    return Intent(
+        id=intent_id,
+        kind=kind,
+        examples=tuple(text for text, _ in examples),
+        section=section,
+        span=span,
+        lead=lead,
+        reply=reply,
+        keywords=tuple(text for text, _ in check.string_list(entry, "keywords", where)),
+        aliases=_aliases(check, entry, where),
+        follow_ups=tuple(text for text, _ in check.string_list(entry, "follow_ups", where)),
+        source=check.path,
+        line=entry.line,
+    )
+
+
+def _kind(check: Checker, entry: LineDict, where: str) -> IntentKind:
+    raw = check.string(entry, "kind", where) or IntentKind.ANSWER.value
+    try:
+        return IntentKind(raw)
+    except ValueError:
+        choices = ", ".join(k.value for k in IntentKind)
+        check.add(entry.line_of("kind"), f"{where}.kind", f"unknown kind {raw!r} (use {choices})")
+        return IntentKind.ANSWER
+
+
+def _examples(check: Checker, entry: LineDict, where: str) -> list[tuple[str, int]]:
+    examples = check.string_list(entry, "examples", where)
+    if "examples" in entry and len(examples) < MIN_EXAMPLES:
+        msg = f"needs at least {MIN_EXAMPLES} examples, has {len(examples)}"
+        check.add(entry.line_of("examples"), f"{where}.examples", msg)
+    seen: dict[str, int] = {}
+    for text, line in examples:
+        key = normalise(text)
+        if not key:
+            check.add(line, f"{where}.examples", f"{text!r} has no words to match on")
+        elif key in seen:
+            check.add(line, f"{where}.examples", f"{text!r} repeats line {seen[key]}")
+        seen.setdefault(key, line)
+    # Cross-intent duplicates are found later; remember lines through the intent's source.
+    _EXAMPLE_LINES[(check.path, where)] = {normalise(t): line for t, line in examples}
+    return examples
+
+
+# (path, intent id) -> normalised example -> line; filled while parsing, read by _cross_checks.
+_EXAMPLE_LINES: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def _section_and_span(
+    check: Checker, entry: LineDict, where: str, kind: IntentKind, article: Article
+) -> tuple[str | None, Span | None]:
+    section = check.string(entry, "section", where)
+    quote = entry.get("quote")
+    if kind is IntentKind.SMALLTALK:
+        for key in ("section", "quote"):
+            if key in entry:
+                check.add(entry.line_of(key), f"{where}.{key}", "smalltalk intents do not quote")
+        return None, None
+    if section is None:
+        check.add(entry.line, f"{where}.section", f"required for kind {kind.value}")
+        return None, None
+    if not article.has_section(section):
+        known = ", ".join(s.id for s in article.sections)
+        check.add(entry.line_of("section"), f"{where}.section",
+                  f"unknown section {section!r} (known: {known})")
+        return None, None
+    if kind is IntentKind.NOT_IN_ARTICLE:
+        if quote is not None:
+            check.add(entry.line_of("quote"), f"{where}.quote", "not_in_article intents never quote")
+        return section, None
+    if quote is None:
+        sec = article.section(section)
+        return section, (sec.start, sec.end)
+    if not isinstance(quote, str) or not quote.strip():
+        check.add(entry.line_of("quote"), f"{where}.quote", "expected non-empty text")
+        return section, None
+    span = article.find(section, quote.strip())
+    if span is None:
+        check.add(entry.line_of("quote"), f"{where}.quote",
+                  f"not found verbatim in section {section!r}: {quote.strip()[:60]!r}")
+    return section, span
+
+
+def _aliases(check: Checker, entry: LineDict, where: str) -> tuple[tuple[str, str], ...]:
+    raw = entry.get("aliases")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineDict) or not all(isinstance(v, str) for v in raw.values()):
+        check.add(entry.line_of("aliases"), f"{where}.aliases", "expected a mapping ALIAS: expansion")
+        return ()
+    return tuple((str(k), str(v)) for k, v in raw.items())
+
+
+def _cross_checks(intents: list[Intent]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, Intent] = {}
+    owner: dict[str, tuple[Intent, int]] = {}
+    for intent in intents:
+        if intent.id in first:
+            other = first[intent.id]
+            problems.append(Problem(intent.source, intent.line, f"{intent.id}.id",
+                                    f"duplicate intent id (first at {other.source}:{other.line})"))
+            continue
+        first[intent.id] = intent
+        lines = _EXAMPLE_LINES.pop((intent.source, intent.id), {})
+        for key, line in lines.items():
+            if key in owner and owner[key][0].id != intent.id:
+                prior, prior_line = owner[key]
+                problems.append(Problem(intent.source, line, f"{intent.id}.examples",
+                                        f"same example as intent {prior.id!r} "
+                                        f"({prior.source}:{prior_line})"))
+            owner.setdefault(key, (intent, line))
+    for intent in intents:
+        for target in intent.follow_ups:
+            if target not in first:
+                problems.append(Problem(intent.source, intent.line, f"{intent.id}.follow_ups",
+                                        f"unknown intent {target!r}"))
+    return problems

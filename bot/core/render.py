@@ -1,0 +1,45 @@
+"""Plain-text (Markdown-flavoured) rendering of replies and summaries, for the terminal and JSON."""
+
+from __future__ import annotations
+
+from bot.core.article import Article
+from bot.core.dialogue import Reply, ReplyKind, where
+from bot.core.summary import Summary, cite, outline
+
+
+def block_quote(text: str) -> str:
+    """Prefix every line with ``> `` so the quote stands on its own lines."""
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
+
+
+def render_reply(article: Article, reply: Reply) -> str:
+    """Return the full text a user sees for a reply."""
+    parts: list[str] = []
+    if reply.kind is ReplyKind.ANSWER and reply.quote is not None:
+        if reply.lead:
+            parts.append(reply.lead)
+        parts.append(block_quote(reply.quote.text))
+        parts.append(f"— {where(article, reply)}")
+        if reply.suggestions:
+            parts.append("Related: " + " · ".join(s.label for s in reply.suggestions))
+        return "\n".join(parts)
+    parts.append(reply.message)
+    if reply.kind is ReplyKind.AMBIGUOUS:
+        parts.extend(f"{n}. {s.label}" for n, s in enumerate(reply.suggestions, start=1))
+    return "\n".join(p for p in parts if p)
+
+
+def render_summary(summary: Summary) -> str:
+    """Return a summary as a heading and bulleted sentences citing paragraphs."""
+    lines = [f"**{summary.heading}**"]
+    for line in summary.lines:
+        ref = cite(line.paragraphs)
+        lines.append(f"• {line.text} {ref}".rstrip())
+    return "\n".join(lines)
+
+
+def render_outline(article: Article) -> str:
+    """Return the article's outline, one section a line."""
+    rows = [f"**{article.title}** — {article.header.author}, {article.header.place}".rstrip(", ")]
+    rows.extend(f"`{e.section_id}` {e.title} ({e.where})" for e in outline(article))
+    return "\n".join(rows)
