@@ -1,0 +1,37 @@
+"""The composition root: build config, article, knowledge, store and service, and pass them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Config, load_config
+from bot.core.knowledge import Knowledge
+from bot.core.sections import load_article
+from bot.service import ChatService
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class App:
+    """Everything a front end needs, built once."""
+
+    config: Config
+    knowledge: Knowledge
+    store: Store
+    service: ChatService
+
+
+def build_knowledge(config: Config) -> Knowledge:
+    """Load the article and intents named by the config (raises DataFileError subclasses)."""
+    article = load_article(config.sections)
+    return Knowledge(article, config.intents, config.matching, config.dialogue)
+
+
+async def build_app(config_path: Path, db_path: Path | None = None) -> App:
+    """Build the whole application; the caller closes ``app.store``."""
+    config = load_config(config_path)
+    knowledge = build_knowledge(config)
+    store = await Store.open(db_path or config.database)
+    service = ChatService(knowledge, store, expiry_minutes=config.dialogue.expiry_minutes)
+    return App(config, knowledge, store, service)

@@ -1,0 +1,139 @@
+"""The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.app import App, build_app, build_knowledge
+from bot.config import load_config, read_token
+from bot.core.evaluate import evaluate, load_golden
+from bot.core.render import render_outline, render_summary
+from bot.core.sections import load_article
+from bot.core.summary import summarise
+from bot.errors import ArticleBotError, DataFileError
+from bot.messages import user_message
+from bot.store import ConversationKey
+from bot.terminal import ask_once, interactive, json_lines
+
+DEFAULT_CONFIG = Path("config.yaml")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="article-bot", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config.yaml path")
+    convo = argparse.ArgumentParser(add_help=False, parents=[common])
+    convo.add_argument("--db", type=Path, help="SQLite file (default: database in config)")
+    convo.add_argument("--user", default="local", help="who is asking (keeps their state)")
+    convo.add_argument("--channel", default="terminal", help="conversation channel id")
+    convo.add_argument("--guild", default="local", help="conversation guild id")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", parents=[convo], help="Discord bot if DISCORD_TOKEN is set, else chat")
+    run.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    chat = sub.add_parser("chat", parents=[convo], help="chat in the terminal")
+    chat.add_argument("--json", action="store_true", help="JSON lines: one question per stdin line")
+    ask = sub.add_parser("ask", parents=[convo], help="ask one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the reply as JSON")
+    sub.add_parser("check", parents=[common], help="validate config, sections and intents")
+    ev = sub.add_parser("eval", parents=[common], help="measure accuracy on a golden file")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--json", action="store_true", help="print the full report as JSON")
+    summ = sub.add_parser("summary", parents=[common], help="summary of the article or a section")
+    summ.add_argument("section", nargs="?")
+    sub.add_parser("sections", parents=[common], help="the article's outline")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``article-bot`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except DataFileError as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    except ArticleBotError as exc:
+        print(user_message(exc), file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(args.config)
+    if args.command == "eval":
+        return _eval(args.config, args.file, args.json)
+    if args.command in ("summary", "sections"):
+        article = load_article(load_config(args.config).sections)
+        text = render_outline(article) if args.command == "sections" else (
+            render_summary(summarise(article, args.section)))
+        print(text)
+        return 0
+    if args.command == "run":
+        token = read_token(os.environ, Path(".env"))
+        if token:
+            from bot.discord.runner import run_discord  # only the Discord mode needs discord.py
+
+            return run_discord(args.config, args.db, token, args.log_level)
+        print("No DISCORD_TOKEN set: starting the terminal chat instead (set it to run on Discord).")
+        args.json = False
+    return asyncio.run(_converse(args))
+
+
+async def _converse(args: argparse.Namespace) -> int:
+    app: App = await build_app(args.config, args.db)
+    key = ConversationKey(args.guild, args.channel, args.user)
+    try:
+        if args.command == "ask":
+            await ask_once(app.service, key, args.question, args.json)
+        elif getattr(args, "json", False):
+            await json_lines(app.service, key)
+        else:
+            await interactive(app.service, key)
+    finally:
+        await app.store.close()
+    return 0
+
+
+def _check(config_path: Path) -> int:
+    config = load_config(config_path)
+    knowledge = build_knowledge(config)
+    intents = knowledge.intents
+    examples = sum(len(i.examples) for i in intents.intents)
+    print(f"ok: {len(knowledge.article.sections)} sections, {len(knowledge.article.paragraphs)}"
+          f" paragraphs, {len(intents.intents)} intents, {examples} examples"
+          f" in {len(intents.files)} files")
+    return 0
+
+
+def _eval(config_path: Path, golden: Path, as_json: bool) -> int:
+    knowledge = build_knowledge(load_config(config_path))
+    singles, dialogues = load_golden(golden)
+    summary = evaluate(knowledge.engine, singles, dialogues).summary()
+    if as_json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return 0
+    for name in ("questions", "top1_accuracy", "answered_correctly", "off_topic_rejection",
+                 "ambiguity_rate", "follow_ups_correct"):
+        print(f"{name:22} {summary[name]}")
+    print("\nthreshold  accuracy  rejection")
+    for row in summary["per_threshold"]:  # type: ignore[attr-defined]
+        print(f"{row['threshold']:>9}  {row['accuracy']:>8.3f}  {row['rejection']:>9.3f}")
+    confusions = summary["confusions"]
+    print(f"\n{len(confusions)} confusions:")  # type: ignore[arg-type]
+    for c in confusions:  # type: ignore[attr-defined]
+        print(f"  {c['question']!r}: expected {'/'.join(c['expected'])}, got {c['got']}"
+              f" (top {c['top']} {c['score']})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Typed, frozen configuration: defaults in code, overrides from config.yaml and the environment."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.dialogue import DialogueSettings
+from bot.core.matcher import MatchSettings
+from bot.core.schema import Checker
+from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, read_yaml
+from bot.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    """The Discord adapter's settings (``discord`` in config.yaml)."""
+
+    channels: tuple[str, ...] = ()
+    guilds: tuple[str, ...] = ()
+    moderator_roles: tuple[str, ...] = ()
+    cooldown_seconds: float = 3.0
+    cooldown_burst: int = 3
+    log_channel: str | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the composition root needs to build the bot."""
+
+    sections: Path = Path("seeds/sections.yaml")
+    intents: Path = Path("intents")
+    database: Path = Path("data/article-bot.db")
+    matching: MatchSettings = field(default_factory=MatchSettings)
+    dialogue: DialogueSettings = field(default_factory=DialogueSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+
+
+ENV_OVERRIDES = {"DISCORD_API_BASE": "api_base", "DISCORD_GATEWAY_URL": "gateway_url"}
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Load ``config.yaml`` (paths in it are relative to its folder); a missing file means defaults.
+
+    Raises ConfigError naming the file, line and key of every bad setting.
+    """
+    check = Checker(str(path))
+    data: LineDict | None = None
+    if path.exists():
+        try:
+            raw = read_yaml(path)
+        except YamlSyntaxError as exc:
+            check.add(exc.line, "yaml", exc.message)
+            raise ConfigError(check.problems) from exc
+        if raw is not None:
+            data = check.mapping(raw, 1, "config")
+            if data is None:
+                raise ConfigError(check.problems)
+    values = _build(Config, data, "", check) if data is not None else {}
+    if check.problems:
+        raise ConfigError(check.problems)
+    config = Config(**values)
+    base = path.parent
+    config = dataclasses.replace(
+        config,
+        sections=base / config.sections,
+        intents=base / config.intents,
+        database=base / config.database,
+    )
+    return _apply_environment(config, os.environ if environ is None else environ)
+
+
+def _apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
+    """The environment wins over config.yaml for the REST and gateway URLs."""
+    changes = {attr: environ[name] for name, attr in ENV_OVERRIDES.items() if environ.get(name)}
+    if not changes:
+        return config
+    return dataclasses.replace(config, discord=dataclasses.replace(config.discord, **changes))
+
+
+def _build(cls: type[Any], data: LineDict, where: str, check: Checker) -> dict[str, Any]:
+    """Turn a mapping into keyword arguments for dataclass ``cls``, checking every key's type."""
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    check.keys(data, where, names, set())
+    values: dict[str, Any] = {}
+    for name in names & set(data):
+        key = f"{where}.{name}" if where else name
+        value = _coerce(hints[name], data[name], key, data.line_of(name), check)
+        if value is not _BAD:
+            values[name] = value
+    return values
+
+
+_BAD = object()
+
+
+def _coerce(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None:
+            return None
+        hint = next(a for a in args if a is not type(None))
+        return _coerce(hint, value, key, line, check)
+    if dataclasses.is_dataclass(hint):
+        nested = check.mapping(value, line, key)
+        return _BAD if nested is None else hint(**_build(hint, nested, key, check))
+    if origin is tuple:
+        items = value if isinstance(value, LineList) else [value] if value is not None else []
+        coerced = [_coerce(args[0], item, f"{key}[{n}]", line, check) for n, item in enumerate(items)]
+        return _BAD if any(c is _BAD for c in coerced) else tuple(coerced)
+    return _scalar(hint, value, key, line, check)
+
+
+def _scalar(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
+    if hint is bool:
+        ok = isinstance(value, bool)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif hint is str:
+        ok = isinstance(value, str | int) and not isinstance(value, bool)
+        value = str(value) if ok else value
+    elif hint is Path:
+        ok = isinstance(value, str) and bool(value.strip())
+        value = Path(value) if ok else value
+    else:
+        ok = False
+    if not ok:
+        check.add(line, key, f"expected {getattr(hint, '__name__', hint)}, got {value!r}")
+        return _BAD
+    return value
+
+
+def read_token(environ: Mapping[str, str], dotenv: Path) -> str | None:
+    """Return DISCORD_TOKEN from the environment, else from ``.env``; the environment wins."""
+    token = environ.get("DISCORD_TOKEN", "").strip()
+    if token:
+        return token
+    if not dotenv.is_file():
+        return None
+    for line in dotenv.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name.strip().removeprefix("export ").strip() == "DISCORD_TOKEN":
+            return value.strip().strip("\"'") or None
+    return None

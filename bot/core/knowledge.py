@@ -1,0 +1,41 @@
+"""The article plus the intent set in force, swapped whole on reload (never half-loaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.core.article import Article
+from bot.core.dialogue import DialogueSettings, Engine
+from bot.core.intents import IntentSet, load_intents
+from bot.core.matcher import Matcher, MatchSettings
+
+
+class Knowledge:
+    """Holds the current Engine; ``reload`` replaces it only when the new intents are valid."""
+
+    def __init__(
+        self,
+        article: Article,
+        intents_dir: Path,
+        matching: MatchSettings,
+        dialogue: DialogueSettings,
+    ) -> None:
+        self.article = article
+        self.intents_dir = intents_dir
+        self.matching = matching
+        self.dialogue = dialogue
+        self.engine = self._build(load_intents(intents_dir, article))
+
+    def _build(self, intents: IntentSet) -> Engine:
+        matcher = Matcher(intents, self.article.text, self.matching)
+        return Engine(self.article, intents, matcher, self.matching, self.dialogue)
+
+    @property
+    def intents(self) -> IntentSet:
+        """The intent set in force."""
+        return self.engine.intents
+
+    def reload(self) -> IntentSet:
+        """Reload every intent file; on IntentError the previous set stays in force."""
+        self.engine = self._build(load_intents(self.intents_dir, self.article))
+        return self.engine.intents

@@ -1,0 +1,63 @@
+"""The conversation service: one turn = engine + stored state + turn log. Front ends call this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.dialogue import Reply, State
+from bot.core.knowledge import Knowledge
+from bot.core.text import clean_user_text
+from bot.store import ConversationKey, Store, TurnRecord
+
+# Questions are stored as asked, but never more than this (a 10,000-character paste).
+MAX_STORED_QUESTION = 2000
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """A reply and the id of its logged turn (for feedback buttons)."""
+
+    reply: Reply
+    turn_id: int
+
+
+class ChatService:
+    """Answers questions for a conversation key, keeping state and the log in the Store."""
+
+    def __init__(self, knowledge: Knowledge, store: Store, *, expiry_minutes: float) -> None:
+        self.knowledge = knowledge
+        self.store = store
+        self._max_age_s = expiry_minutes * 60.0
+
+    async def ask(self, key: ConversationKey, question: str) -> TurnResult:
+        """Answer a question in the light of this conversation's state."""
+        state = await self.store.load_state(key, max_age_s=self._max_age_s)
+        reply, new_state = self.knowledge.engine.turn(question, state)
+        return await self._log(key, question, reply, new_state)
+
+    async def more(self, key: ConversationKey) -> TurnResult:
+        """Continue the passage this conversation last quoted."""
+        state = await self.store.load_state(key, max_age_s=self._max_age_s)
+        reply, new_state = self.knowledge.engine.more(state)
+        return await self._log(key, "more", reply, new_state)
+
+    async def choose(self, key: ConversationKey, intent_id: str) -> TurnResult:
+        """Answer with a chosen intent (a "did you mean" choice)."""
+        state = await self.store.load_state(key, max_age_s=self._max_age_s)
+        reply, new_state = self.knowledge.engine.answer_intent(intent_id, state)
+        return await self._log(key, f"[chose {intent_id}]", reply, new_state)
+
+    async def _log(
+        self, key: ConversationKey, question: str, reply: Reply, state: State | None
+    ) -> TurnResult:
+        record = TurnRecord(
+            key=key,
+            question=clean_user_text(question, MAX_STORED_QUESTION),
+            kind=reply.kind.value,
+            intent=reply.intent_id,
+            section=reply.section_id,
+            score=reply.score,
+            answered=reply.answered,
+        )
+        turn_id = await self.store.record_turn(record, state)
+        return TurnResult(reply, turn_id)

@@ -1,0 +1,248 @@
+"""All SQL: conversation state, the turn log, feedback, moderators' audit trail.
+
+One aiosqlite connection per process, WAL journal, schema migrations by ``PRAGMA user_version``.
+The rest of the bot talks to ``Store`` only, so another database can stand behind this interface.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from bot.core.dialogue import State
+
+# Each entry migrates the schema from version N to N+1; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE conversations (
+        guild TEXT NOT NULL, channel TEXT NOT NULL, user TEXT NOT NULL,
+        state TEXT NOT NULL, updated_at REAL NOT NULL,
+        PRIMARY KEY (guild, channel, user)
+    );
+    CREATE TABLE turns (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at REAL NOT NULL, guild TEXT NOT NULL, channel TEXT NOT NULL, user TEXT NOT NULL,
+        question TEXT NOT NULL, kind TEXT NOT NULL, intent TEXT, section TEXT,
+        score REAL NOT NULL, answered INTEGER NOT NULL
+    );
+    CREATE INDEX turns_unanswered ON turns (answered, at);
+    CREATE INDEX turns_intent ON turns (intent);
+    CREATE TABLE feedback (
+        turn_id INTEGER NOT NULL REFERENCES turns(id), user TEXT NOT NULL,
+        vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), at REAL NOT NULL,
+        PRIMARY KEY (turn_id, user)
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
+        actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
+    );
+    """,
+)
+
+
+@dataclass(frozen=True)
+class ConversationKey:
+    """Whose conversation: state is kept per (guild, channel, user)."""
+
+    guild: str
+    channel: str
+    user: str
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One logged turn."""
+
+    key: ConversationKey
+    question: str
+    kind: str
+    intent: str | None
+    section: str | None
+    score: float
+    answered: bool
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question that got no answer, with how often it was asked."""
+
+    question: str
+    count: int
+    last_at: float
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts for moderators."""
+
+    answers_by_intent: tuple[tuple[str, int], ...]
+    answers_by_section: tuple[tuple[str, int], ...]
+    upvotes: int
+    downvotes: int
+    unanswered: int
+    turns: int
+
+
+class Store:
+    """The bot's SQLite database; open with ``await Store.open(path)``."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path, *, busy_timeout_ms: int = 5000) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path)
+        await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        store = cls(db, path)
+        await store._migrate()
+        return store
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Commit and close the connection."""
+        await self._db.commit()
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            await self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+
+    async def schema_version(self) -> int:
+        """Return the schema version (``PRAGMA user_version``)."""
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def load_state(self, key: ConversationKey, *, max_age_s: float) -> State | None:
+        """Return the conversation's state, or None when there is none or it has expired."""
+        sql = "SELECT state, updated_at FROM conversations WHERE guild=? AND channel=? AND user=?"
+        async with self._db.execute(sql, (key.guild, key.channel, key.user)) as cursor:
+            row = await cursor.fetchone()
+        if row is None or time.time() - float(row[1]) > max_age_s:
+            return None
+        data = json.loads(row[0])
+        return State(data.get("intent"), str(data["section"]), int(data["cursor"]))
+
+    async def record_turn(self, turn: TurnRecord, state: State | None) -> int:
+        """Log a turn and save the conversation state in one transaction; return the turn id."""
+        now = time.time()
+        key = turn.key
+        cursor = await self._db.execute(
+            "INSERT INTO turns (at, guild, channel, user, question, kind, intent, section, score,"
+            " answered) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (now, key.guild, key.channel, key.user, turn.question, turn.kind, turn.intent,
+             turn.section, turn.score, int(turn.answered)),
+        )
+        turn_id = int(cursor.lastrowid or 0)
+        if state is not None:
+            blob = json.dumps({"intent": state.intent_id, "section": state.section_id,
+                               "cursor": state.cursor})
+            await self._db.execute(
+                "INSERT INTO conversations (guild, channel, user, state, updated_at)"
+                " VALUES (?,?,?,?,?) ON CONFLICT (guild, channel, user)"
+                " DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
+                (key.guild, key.channel, key.user, blob, now),
+            )
+        await self._db.commit()
+        return turn_id
+
+    async def turn_owner(self, turn_id: int) -> str | None:
+        """Return who asked a logged turn, or None if there is no such turn."""
+        async with self._db.execute("SELECT user FROM turns WHERE id=?", (turn_id,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def record_feedback(self, turn_id: int, user: str, vote: int) -> bool:
+        """Store a 👍 (1) or 👎 (-1); one vote per user per answer, the latest wins.
+
+        Returns False when the turn does not exist.
+        """
+        if await self.turn_owner(turn_id) is None:
+            return False
+        await self._db.execute(
+            "INSERT INTO feedback (turn_id, user, vote, at) VALUES (?,?,?,?)"
+            " ON CONFLICT (turn_id, user) DO UPDATE SET vote=excluded.vote, at=excluded.at",
+            (turn_id, user, 1 if vote > 0 else -1, time.time()),
+        )
+        await self._db.commit()
+        return True
+
+    async def feedback_for(self, turn_id: int) -> dict[str, int]:
+        """Return the votes on one answer, by user."""
+        sql = "SELECT user, vote FROM feedback WHERE turn_id=?"
+        async with self._db.execute(sql, (turn_id,)) as cursor:
+            return {str(u): int(v) async for u, v in cursor}
+
+    async def recent_turns(self, limit: int = 50) -> list[TurnRecord]:
+        """Return the latest turns, newest first."""
+        sql = ("SELECT guild, channel, user, question, kind, intent, section, score, answered"
+               " FROM turns ORDER BY id DESC LIMIT ?")
+        async with self._db.execute(sql, (limit,)) as cursor:
+            rows = await cursor.fetchall()
+        return [TurnRecord(ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]),
+                           bool(r[8])) for r in rows]
+
+    async def unanswered(self, limit: int = 10) -> list[UnansweredQuestion]:
+        """Return questions that got no answer, most frequent first."""
+        sql = ("SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section)"
+               " FROM turns WHERE answered=0 AND kind IN ('off_topic','not_in_article','ambiguous')"
+               " GROUP BY q ORDER BY n DESC, max(at) DESC LIMIT ?")
+        async with self._db.execute(sql, (limit,)) as cursor:
+            rows = await cursor.fetchall()
+        return [UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3]) for r in rows]
+
+    async def stats(self) -> Stats:
+        """Return answers per intent and section, feedback totals and the unanswered count."""
+        by_intent = await self._pairs(
+            "SELECT intent, count(*) FROM turns WHERE answered=1 AND intent IS NOT NULL"
+            " GROUP BY intent ORDER BY count(*) DESC, intent")
+        by_section = await self._pairs(
+            "SELECT section, count(*) FROM turns WHERE answered=1 AND section IS NOT NULL"
+            " GROUP BY section ORDER BY count(*) DESC, section")
+        counts = await self._pairs(
+            "SELECT 'up', count(*) FROM feedback WHERE vote=1 UNION ALL"
+            " SELECT 'down', count(*) FROM feedback WHERE vote=-1 UNION ALL"
+            " SELECT 'unanswered', count(*) FROM turns WHERE answered=0 UNION ALL"
+            " SELECT 'turns', count(*) FROM turns")
+        table = dict(counts)
+        return Stats(tuple(by_intent), tuple(by_section), table["up"], table["down"],
+                     table["unanswered"], table["turns"])
+
+    async def _pairs(self, sql: str, params: Sequence[object] = ()) -> list[tuple[str, int]]:
+        async with self._db.execute(sql, params) as cursor:
+            return [(str(a), int(b)) async for a, b in cursor]
+
+    async def audit(self, actor: str, action: str, detail: str) -> None:
+        """Record a moderator's change (who, when, what)."""
+        await self._db.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
+                               (time.time(), actor, action, detail))
+        await self._db.commit()
+
+    async def audit_log(self, limit: int = 20) -> list[tuple[float, str, str, str]]:
+        """Return the latest audit entries, newest first."""
+        sql = "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?"
+        async with self._db.execute(sql, (limit,)) as cursor:
+            return [(float(a), str(b), str(c), str(d)) async for a, b, c, d in cursor]
