@@ -8,7 +8,7 @@ from enum import StrEnum
 from bot.core.article import Article, Quote, location
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matcher import Candidate, Matcher, MatchSettings, Query
-from bot.core.text import clean_user_text, normalise
+from bot.core.text import QUESTION_WORDS, clean_user_text, normalise
 from bot.errors import UnknownIntentError
 
 
@@ -107,6 +107,8 @@ class Engine:
         if normalise(text) in self._more:
             return self.more(state)
         query = self.matcher.prepare(text)
+        if state is not None and self._bare_question(query):
+            return self.more(state)
         ranked = self.matcher.rank(query, limit=8)
         if state is not None and self._contextual(query):
             ranked = self._with_context(ranked, state)
@@ -143,9 +145,24 @@ class Engine:
             spans = list(self.article.sentences(section_id))
         chosen = spans[: max(1, self.dialogue.more_sentences)]
         quote = self.article.quote(chosen[0][0], chosen[-1][1], section_id)
+        intent_id = self._intent_covering(section_id, quote.start, quote.end) or state.intent_id
         reply = Reply(ReplyKind.ANSWER, quote=quote, section_id=section_id, score=100.0,
-                      intent_id=state.intent_id, continued=True)
-        return reply, State(state.intent_id, section_id, quote.end)
+                      intent_id=intent_id, continued=True)
+        return reply, State(intent_id, section_id, quote.end)
+
+    def _intent_covering(self, section_id: str, start: int, end: int) -> str | None:
+        """The answer intent whose quote overlaps this passage most (for logs and follow-ups)."""
+        best, best_overlap = None, 0
+        for intent in self.intents.in_section(section_id):
+            assert intent.span is not None
+            overlap = min(end, intent.span[1]) - max(start, intent.span[0])
+            if overlap > best_overlap:
+                best, best_overlap = intent.id, overlap
+        return best
+
+    def _bare_question(self, query: Query) -> bool:
+        """ "why?", "how so?": a question word alone asks to go on with the passage."""
+        return not query.content and 0 < len(query.words) <= 2 and query.words[0] in QUESTION_WORDS
 
     def _contextual(self, query: Query) -> bool:
         """A short question with a pronoun, an opener like "and", or hardly any topic words."""
@@ -154,7 +171,7 @@ class Engine:
             return False
         opens = any(" ".join(words).startswith(o + " ") for o in self.dialogue.follow_up_openers)
         has_pronoun = any(w in self.dialogue.pronouns for w in words)
-        return opens or has_pronoun or len(query.known_content) <= 1
+        return opens or has_pronoun or len(query.known_terms) <= 1
 
     def _with_context(self, ranked: list[Candidate], state: State) -> list[Candidate]:
         last = self.intents.get(state.intent_id) if state.intent_id else None
@@ -176,18 +193,33 @@ class Engine:
             return self._fallback(query, ranked), state
         if top.score < self.settings.answer_threshold:
             return self._ambiguous(ranked, self.settings.suggest_threshold), state
+        top = self._prefer_answer(top, ranked)
         rivals = self._rivals(top, ranked)
-        if rivals:
+        if rivals and any(self.intents.by_id[c.intent_id].kind is IntentKind.ANSWER for c in rivals):
             return self._ambiguous([top, *rivals], top.score - self.settings.ambiguity_margin), state
         return self._respond(self.intents.by_id[top.intent_id], top.score, state)
+
+    def _prefer_answer(self, top: Candidate, ranked: list[Candidate]) -> Candidate:
+        """On a near tie between "the article doesn't say" and a quote, quote."""
+        if self.intents.by_id[top.intent_id].kind is not IntentKind.NOT_IN_ARTICLE:
+            return top
+        floor = top.score - self.settings.ambiguity_margin
+        for cand in ranked[1:]:
+            if cand.score < floor:
+                break
+            if self.intents.by_id[cand.intent_id].kind is IntentKind.ANSWER:
+                return cand
+        return top
 
     def _rivals(self, top: Candidate, ranked: list[Candidate]) -> list[Candidate]:
         """Other answers within the margin that would quote something else."""
         top_intent = self.intents.by_id[top.intent_id]
         floor = max(self.settings.answer_threshold, top.score - self.settings.ambiguity_margin)
         rivals = []
-        for cand in ranked[1:]:
+        for cand in ranked:
             other = self.intents.by_id[cand.intent_id]
+            if cand is top:
+                continue
             if cand.score >= floor and (other.span != top_intent.span or other.kind != top_intent.kind):
                 rivals.append(cand)
         return rivals[: self.settings.max_suggestions - 1]
@@ -227,7 +259,8 @@ class Engine:
 
     def _fallback(self, query: Query, ranked: list[Candidate]) -> Reply:
         """Near the article's topic -> "the article doesn't say"; otherwise off-topic."""
-        related = next((c for c in ranked if c.coverage >= 34.0), None)
+        on_topic = bool(self.matcher.topic_terms(query))
+        related = next((c for c in ranked if c.coverage > 0), None) if on_topic else None
         intent = self.intents.by_id.get(related.intent_id) if related else None
         if related is None or intent is None or intent.section is None:
             return Reply(ReplyKind.OFF_TOPIC, score=ranked[0].score if ranked else 0.0,

@@ -135,11 +135,11 @@ def _parse_document(check: Checker, text: str, article: Article) -> list[Intent]
 
 
 def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article) -> Intent | None:
-    check.keys(entry, f"intents[{index}]", set(ALLOWED_KEYS), {"id", "examples"})
     intent_id = check.string(entry, "id", f"intents[{index}]")
+    where = intent_id or f"intents[{index}]"
+    check.keys(entry, where, set(ALLOWED_KEYS), {"id", "examples"})
     if intent_id is None:
         return None
-    where = intent_id
     if not INTENT_ID.match(intent_id):
         check.add(entry.line_of("id"), f"{where}.id", "use lowercase words joined by hyphens")
     kind = _kind(check, entry, where)

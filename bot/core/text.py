@@ -14,8 +14,12 @@ STOPWORDS = frozenset(
     those through to too under until up very was we were what when where which while who whom why
     will with would you your yours s t d ll m re ve don dont doesnt didnt isnt wasnt whats tell
     please pls plz know say says said think article thing things get got one ok okay really much
-    many let lets u ur r""".split()
+    many let lets u ur r wat wut wht whta teh da abt bout ya""".split()
 )
+
+# Question words are function words, but they tell "when did they meet" from "where did they
+# meet": the matcher keeps them, with a small weight.
+QUESTION_WORDS = frozenset({"who", "when", "where", "why", "how", "which"})
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _NON_WORD = re.compile(r"[^\w]+")
@@ -41,9 +45,9 @@ def tokens(text: str) -> list[str]:
     return text.split()
 
 
-def content_tokens(words: list[str]) -> list[str]:
-    """Drop stopwords, keeping the order of the remaining tokens."""
-    return [w for w in words if w not in STOPWORDS]
+def content_tokens(words: list[str], keep: frozenset[str] = frozenset()) -> list[str]:
+    """Drop stopwords (except those in ``keep``), keeping the order of the remaining tokens."""
+    return [w for w in words if w not in STOPWORDS or w in keep]
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:

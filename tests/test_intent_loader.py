@@ -1,0 +1,136 @@
+"""The intent loader: every validation error, located as file:line: key: message."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.core.article import Article
+from bot.core.intents import IntentKind, load_intents, validate_documents
+from bot.errors import IntentError
+
+EXAMPLES = "[one question, two question, three question, four question, five question]"
+
+
+def intent_file(body: str) -> str:
+    """A version-1 intent file with ``body`` under ``intents:``."""
+    return "version: 1\nintents:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+
+
+def problems(article: Article, *docs: tuple[str, str]) -> list[str]:
+    """Validate documents and return the problem lines (empty if valid)."""
+    try:
+        validate_documents(list(docs), article)
+    except IntentError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+VALID = f"""\
+- id: coup
+  section: turkey-coup
+  examples: {EXAMPLES}
+  quote: "failed military coup in Turkey"
+"""
+
+CASES = [
+    ("unknown key", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n  colour: red\n",
+     "f.yaml:6: a.colour: unknown key"),
+    ("wrong type", "- id: a\n  section: turkey-coup\n  examples: {x: 1}\n",
+     "f.yaml:5: a.examples: expected a list of text, got a mapping"),
+    ("unknown section", "- id: a\n  section: mars\n  examples: " + EXAMPLES + "\n",
+     "f.yaml:4: a.section: unknown section 'mars'"),
+    ("quote not in article", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
+     + "\n  quote: The coup succeeded.\n", "f.yaml:6: a.quote: not found verbatim in section"),
+    ("quote from another section", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
+     + "\n  quote: Vladimir Putin met US Secretary of State John Kerry.\n",
+     "f.yaml:6: a.quote: not found verbatim"),
+    ("too few examples", "- id: a\n  section: turkey-coup\n  examples: [one, two]\n",
+     "f.yaml:5: a.examples: needs at least 5 examples, has 2"),
+    ("repeated example", "- id: a\n  section: turkey-coup\n  examples:\n    - q one\n    - q two\n"
+     "    - q three\n    - q four\n    - Q one?\n", "f.yaml:10: a.examples: 'Q one?' repeats line 6"),
+    ("bad kind", "- id: a\n  kind: joke\n  examples: " + EXAMPLES + "\n  reply: hi\n",
+     "f.yaml:4: a.kind: unknown kind 'joke'"),
+    ("smalltalk without reply", "- id: a\n  kind: smalltalk\n  examples: " + EXAMPLES + "\n",
+     "f.yaml:3: a.reply: required for kind smalltalk"),
+    ("smalltalk with quote", "- id: a\n  kind: smalltalk\n  reply: hi\n  quote: x\n  examples: "
+     + EXAMPLES + "\n", "f.yaml:6: a.quote: smalltalk intents do not quote"),
+    ("answer with reply", "- id: a\n  section: turkey-coup\n  reply: nope\n  examples: " + EXAMPLES
+     + "\n", "f.yaml:5: a.reply: answers quote the article; use `lead`"),
+    ("missing id", "- section: turkey-coup\n  examples: " + EXAMPLES + "\n",
+     "f.yaml:3: intents[0].id: required key is missing"),
+    ("bad id", "- id: Not An Id\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n",
+     "f.yaml:3: Not An Id.id: use lowercase words joined by hyphens"),
+    ("unknown follow-up", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
+     + "\n  follow_ups: [nope]\n", "f.yaml:3: a.follow_ups: unknown intent 'nope'"),
+    ("aliases not a mapping", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
+     + "\n  aliases: [IOC]\n", "f.yaml:6: a.aliases: expected a mapping ALIAS: expansion"),
+    ("not_in_article quoting", "- id: a\n  kind: not_in_article\n  section: turkey-coup\n  reply: nope"
+     "\n  quote: coup\n  examples: " + EXAMPLES + "\n",
+     "f.yaml:7: a.quote: not_in_article intents never quote"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_each_error_names_file_line_and_key(
+    article: Article, name: str, body: str, expected: str
+) -> None:
+    """Each kind of mistake is reported as `file:line: key: message` with the right line."""
+    found = problems(article, ("f.yaml", "version: 1\nintents:\n" + textwrap.indent(body, "  ")))
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_valid_file_loads(article: Article) -> None:
+    """A correct intent resolves its quote to the exact article span."""
+    intents = validate_documents([("f.yaml", intent_file(VALID))], article)
+    intent = intents.by_id["coup"]
+    assert intent.kind is IntentKind.ANSWER
+    assert intent.span is not None
+    assert article.text[intent.span[0] : intent.span[1]] == "failed military coup in Turkey"
+
+
+def test_duplicate_id_across_files(article: Article) -> None:
+    """The same intent id in two files is an error pointing at both."""
+    found = problems(article, ("a.yaml", intent_file(VALID)), ("b.yaml", intent_file(VALID)))
+    assert any(p.startswith("b.yaml:3: coup.id: duplicate intent id (first at a.yaml:3)")
+               for p in found), found
+
+
+def test_same_example_under_two_intents(article: Article) -> None:
+    """One example under two intents is an error naming the other intent."""
+    other = VALID.replace("id: coup", "id: coup-two")
+    found = problems(article, ("a.yaml", intent_file(VALID)), ("b.yaml", intent_file(other)))
+    assert any("b.yaml:5: coup-two.examples: same example as intent 'coup'" in p for p in found)
+
+
+def test_yaml_syntax_error_has_a_line(article: Article) -> None:
+    """Broken YAML is reported with the line where parsing stopped."""
+    found = problems(article, ("bad.yaml", "version: 1\nintents:\n  - id: [unclosed\n"))
+    assert found and found[0].startswith("bad.yaml:") and ": yaml: " in found[0]
+
+
+def test_version_is_required(article: Article) -> None:
+    """A file without `version: 1` is rejected."""
+    found = problems(article, ("v.yaml", "intents:\n" + textwrap.indent(VALID, "  ")))
+    assert "v.yaml:1: version: required key is missing (use `version: 1`)" in found
+
+
+def test_all_problems_are_reported_at_once(article: Article) -> None:
+    """Several broken intents in several files produce one error listing them all."""
+    bad1 = intent_file("- id: a\n  section: mars\n  examples: " + EXAMPLES + "\n")
+    bad2 = intent_file("- id: b\n  section: turkey-coup\n  examples: [x]\n  wat: 1\n")
+    found = problems(article, ("one.yaml", bad1), ("two.yaml", bad2))
+    assert {p.split(":")[0] for p in found} == {"one.yaml", "two.yaml"}
+    assert len(found) >= 3
+
+
+def test_load_intents_reads_a_directory(tmp_path: Path, article: Article) -> None:
+    """load_intents reads every *.yaml file of a folder, named by path in errors."""
+    (tmp_path / "good.yaml").write_text(intent_file(VALID), encoding="utf-8")
+    assert [i.id for i in load_intents(tmp_path, article).intents] == ["coup"]
+    (tmp_path / "bad.yaml").write_text("version: 1\nintents: 3\n", encoding="utf-8")
+    with pytest.raises(IntentError) as info:
+        load_intents(tmp_path, article)
+    assert f"{tmp_path / 'bad.yaml'}:2: intents: expected a list of intents" in str(info.value)
