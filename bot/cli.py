@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     convo.add_argument("--channel", default="terminal", help="conversation channel id")
     convo.add_argument("--guild", default="local", help="conversation guild id")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", parents=[convo], help="Discord bot if DISCORD_TOKEN is set, else chat")
+    run = sub.add_parser(
+        "run", parents=[convo], help="Discord bot if DISCORD_TOKEN is set, else chat"
+    )
     run.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
     chat = sub.add_parser("chat", parents=[convo], help="chat in the terminal")
     chat.add_argument("--json", action="store_true", help="JSON lines: one question per stdin line")
@@ -73,8 +75,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.config, args.file, args.json)
     if args.command in ("summary", "sections"):
         article = load_article(load_config(args.config).sections)
-        text = render_outline(article) if args.command == "sections" else (
-            render_summary(summarise(article, args.section)))
+        text = (
+            render_outline(article)
+            if args.command == "sections"
+            else (render_summary(summarise(article, args.section)))
+        )
         print(text)
         return 0
     if args.command == "run":
@@ -83,7 +88,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             from bot.discord.runner import run_discord  # only the Discord mode needs discord.py
 
             return run_discord(args.config, args.db, token, args.log_level)
-        print("No DISCORD_TOKEN set: starting the terminal chat instead (set it to run on Discord).")
+        print(
+            "No DISCORD_TOKEN set: starting the terminal chat instead (set it to run on Discord)."
+        )
         args.json = False
     return asyncio.run(_converse(args))
 
@@ -108,9 +115,11 @@ def _check(config_path: Path) -> int:
     knowledge = build_knowledge(config)
     intents = knowledge.intents
     examples = sum(len(i.examples) for i in intents.intents)
-    print(f"ok: {len(knowledge.article.sections)} sections, {len(knowledge.article.paragraphs)}"
-          f" paragraphs, {len(intents.intents)} intents, {examples} examples"
-          f" in {len(intents.files)} files")
+    print(
+        f"ok: {len(knowledge.article.sections)} sections, {len(knowledge.article.paragraphs)}"
+        f" paragraphs, {len(intents.intents)} intents, {examples} examples"
+        f" in {len(intents.files)} files"
+    )
     return 0
 
 
@@ -121,8 +130,14 @@ def _eval(config_path: Path, golden: Path, as_json: bool) -> int:
     if as_json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return 0
-    for name in ("questions", "top1_accuracy", "answered_correctly", "off_topic_rejection",
-                 "ambiguity_rate", "follow_ups_correct"):
+    for name in (
+        "questions",
+        "top1_accuracy",
+        "answered_correctly",
+        "off_topic_rejection",
+        "ambiguity_rate",
+        "follow_ups_correct",
+    ):
         print(f"{name:22} {summary[name]}")
     print("\nthreshold  accuracy  rejection")
     for row in summary["per_threshold"]:  # type: ignore[attr-defined]
@@ -130,8 +145,10 @@ def _eval(config_path: Path, golden: Path, as_json: bool) -> int:
     confusions = summary["confusions"]
     print(f"\n{len(confusions)} confusions:")  # type: ignore[arg-type]
     for c in confusions:  # type: ignore[attr-defined]
-        print(f"  {c['question']!r}: expected {'/'.join(c['expected'])}, got {c['got']}"
-              f" (top {c['top']} {c['score']})")
+        print(
+            f"  {c['question']!r}: expected {'/'.join(c['expected'])}, got {c['got']}"
+            f" (top {c['top']} {c['score']})"
+        )
     return 0
 
 

@@ -46,9 +46,6 @@ class Config:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
 
 
-ENV_OVERRIDES = {"DISCORD_API_BASE": "api_base", "DISCORD_GATEWAY_URL": "gateway_url"}
-
-
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     """Load ``config.yaml`` (paths in it are relative to its folder); a missing file means defaults.
 
@@ -82,10 +79,10 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 
 def _apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
     """The environment wins over config.yaml for the REST and gateway URLs."""
-    changes = {attr: environ[name] for name, attr in ENV_OVERRIDES.items() if environ.get(name)}
-    if not changes:
-        return config
-    return dataclasses.replace(config, discord=dataclasses.replace(config.discord, **changes))
+    api_base = environ.get("DISCORD_API_BASE") or config.discord.api_base
+    gateway_url = environ.get("DISCORD_GATEWAY_URL") or config.discord.gateway_url
+    discord = dataclasses.replace(config.discord, api_base=api_base, gateway_url=gateway_url)
+    return dataclasses.replace(config, discord=discord)
 
 
 def _build(cls: type[Any], data: LineDict, where: str, check: Checker) -> dict[str, Any]:
@@ -113,12 +110,14 @@ def _coerce(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
             return None
         hint = next(a for a in args if a is not type(None))
         return _coerce(hint, value, key, line, check)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         nested = check.mapping(value, line, key)
         return _BAD if nested is None else hint(**_build(hint, nested, key, check))
     if origin is tuple:
         items = value if isinstance(value, LineList) else [value] if value is not None else []
-        coerced = [_coerce(args[0], item, f"{key}[{n}]", line, check) for n, item in enumerate(items)]
+        coerced = [
+            _coerce(args[0], item, f"{key}[{n}]", line, check) for n, item in enumerate(items)
+        ]
         return _BAD if any(c is _BAD for c in coerced) else tuple(coerced)
     return _scalar(hint, value, key, line, check)
 

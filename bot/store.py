@@ -153,13 +153,24 @@ class Store:
         cursor = await self._db.execute(
             "INSERT INTO turns (at, guild, channel, user, question, kind, intent, section, score,"
             " answered) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (now, key.guild, key.channel, key.user, turn.question, turn.kind, turn.intent,
-             turn.section, turn.score, int(turn.answered)),
+            (
+                now,
+                key.guild,
+                key.channel,
+                key.user,
+                turn.question,
+                turn.kind,
+                turn.intent,
+                turn.section,
+                turn.score,
+                int(turn.answered),
+            ),
         )
         turn_id = int(cursor.lastrowid or 0)
         if state is not None:
-            blob = json.dumps({"intent": state.intent_id, "section": state.section_id,
-                               "cursor": state.cursor})
+            blob = json.dumps(
+                {"intent": state.intent_id, "section": state.section_id, "cursor": state.cursor}
+            )
             await self._db.execute(
                 "INSERT INTO conversations (guild, channel, user, state, updated_at)"
                 " VALUES (?,?,?,?,?) ON CONFLICT (guild, channel, user)"
@@ -198,18 +209,26 @@ class Store:
 
     async def recent_turns(self, limit: int = 50) -> list[TurnRecord]:
         """Return the latest turns, newest first."""
-        sql = ("SELECT guild, channel, user, question, kind, intent, section, score, answered"
-               " FROM turns ORDER BY id DESC LIMIT ?")
+        sql = (
+            "SELECT guild, channel, user, question, kind, intent, section, score, answered"
+            " FROM turns ORDER BY id DESC LIMIT ?"
+        )
         async with self._db.execute(sql, (limit,)) as cursor:
             rows = await cursor.fetchall()
-        return [TurnRecord(ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]),
-                           bool(r[8])) for r in rows]
+        return [
+            TurnRecord(
+                ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]), bool(r[8])
+            )
+            for r in rows
+        ]
 
     async def unanswered(self, limit: int = 10) -> list[UnansweredQuestion]:
         """Return questions that got no answer, most frequent first."""
-        sql = ("SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section)"
-               " FROM turns WHERE answered=0 AND kind IN ('off_topic','not_in_article','ambiguous')"
-               " GROUP BY q ORDER BY n DESC, max(at) DESC LIMIT ?")
+        sql = (
+            "SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section)"
+            " FROM turns WHERE answered=0 AND kind IN ('off_topic','not_in_article','ambiguous')"
+            " GROUP BY q ORDER BY n DESC, max(at) DESC LIMIT ?"
+        )
         async with self._db.execute(sql, (limit,)) as cursor:
             rows = await cursor.fetchall()
         return [UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3]) for r in rows]
@@ -218,18 +237,27 @@ class Store:
         """Return answers per intent and section, feedback totals and the unanswered count."""
         by_intent = await self._pairs(
             "SELECT intent, count(*) FROM turns WHERE answered=1 AND intent IS NOT NULL"
-            " GROUP BY intent ORDER BY count(*) DESC, intent")
+            " GROUP BY intent ORDER BY count(*) DESC, intent"
+        )
         by_section = await self._pairs(
             "SELECT section, count(*) FROM turns WHERE answered=1 AND section IS NOT NULL"
-            " GROUP BY section ORDER BY count(*) DESC, section")
+            " GROUP BY section ORDER BY count(*) DESC, section"
+        )
         counts = await self._pairs(
             "SELECT 'up', count(*) FROM feedback WHERE vote=1 UNION ALL"
             " SELECT 'down', count(*) FROM feedback WHERE vote=-1 UNION ALL"
             " SELECT 'unanswered', count(*) FROM turns WHERE answered=0 UNION ALL"
-            " SELECT 'turns', count(*) FROM turns")
+            " SELECT 'turns', count(*) FROM turns"
+        )
         table = dict(counts)
-        return Stats(tuple(by_intent), tuple(by_section), table["up"], table["down"],
-                     table["unanswered"], table["turns"])
+        return Stats(
+            tuple(by_intent),
+            tuple(by_section),
+            table["up"],
+            table["down"],
+            table["unanswered"],
+            table["turns"],
+        )
 
     async def _pairs(self, sql: str, params: Sequence[object] = ()) -> list[tuple[str, int]]:
         async with self._db.execute(sql, params) as cursor:
@@ -237,8 +265,10 @@ class Store:
 
     async def audit(self, actor: str, action: str, detail: str) -> None:
         """Record a moderator's change (who, when, what)."""
-        await self._db.execute("INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
-                               (time.time(), actor, action, detail))
+        await self._db.execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
+            (time.time(), actor, action, detail),
+        )
         await self._db.commit()
 
     async def audit_log(self, limit: int = 20) -> list[tuple[float, str, str, str]]:

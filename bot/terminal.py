@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import Any, TextIO
@@ -41,8 +42,13 @@ def reply_json(article: Article, result: TurnResult) -> dict[str, Any]:
     }
 
 
-async def ask_once(service: ChatService, key: ConversationKey, question: str, as_json: bool,
-                   out: TextIO = sys.stdout) -> None:
+async def ask_once(
+    service: ChatService,
+    key: ConversationKey,
+    question: str,
+    as_json: bool,
+    out: TextIO = sys.stdout,
+) -> None:
     """Answer one question and print it."""
     result = await service.ask(key, question)
     article = service.knowledge.article
@@ -52,8 +58,9 @@ async def ask_once(service: ChatService, key: ConversationKey, question: str, as
         out.write(render_reply(article, result.reply) + "\n")
 
 
-async def json_lines(service: ChatService, key: ConversationKey, source: TextIO = sys.stdin,
-                     out: TextIO = sys.stdout) -> None:
+async def json_lines(
+    service: ChatService, key: ConversationKey, source: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     """Read one question per line and write one JSON object per line, flushing each."""
     article = service.knowledge.article
     for line in source:
@@ -64,10 +71,8 @@ async def json_lines(service: ChatService, key: ConversationKey, source: TextIO 
 
 async def interactive(service: ChatService, key: ConversationKey) -> None:
     """A readable terminal chat with line editing and history (when readline is available)."""
-    try:
-        import readline  # noqa: F401  - imported for its effect on input(): editing and history
-    except ImportError:  # pragma: no cover - readline is missing on some platforms
-        pass
+    with contextlib.suppress(ImportError):  # readline is missing on some platforms
+        import readline  # noqa: F401  - imported for its effect on input(): editing, history
     article = service.knowledge.article
     print(f"Chatting about “{article.title}” by {article.header.author}.")
     print(f"Ask a question, or: {COMMANDS}")

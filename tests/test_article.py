@@ -54,9 +54,7 @@ def test_sentences_are_exact_substrings_within_their_section(article: Article) -
     )
 
 
-@pytest.mark.parametrize(
-    ("numbers", "expected"), [((3,), "¶3"), ((2, 3), "¶2–3")]
-)
+@pytest.mark.parametrize(("numbers", "expected"), [((3,), "¶3"), ((2, 3), "¶2–3")])
 def test_location_labels(article: Article, numbers: tuple[int, ...], expected: str) -> None:
     """A quote's place is shown as ¶N or ¶N–M."""
     first, last = article.paragraphs[numbers[0] - 1], article.paragraphs[numbers[-1] - 1]
@@ -81,8 +79,11 @@ def test_parse_body_on_another_article() -> None:
 
 @pytest.mark.parametrize(
     ("byline", "expected"),
-    [("Jane Roe, Paris", ("Jane Roe", "Paris")), ("Jane Roe Paris", ("Jane Roe", "Paris")),
-     ("Solo", ("Solo", ""))],
+    [
+        ("Jane Roe, Paris", ("Jane Roe", "Paris")),
+        ("Jane Roe Paris", ("Jane Roe", "Paris")),
+        ("Solo", ("Solo", "")),
+    ],
 )
 def test_split_byline(byline: str, expected: tuple[str, str]) -> None:
     """Bylines split into author and place with or without a comma."""

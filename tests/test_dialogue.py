@@ -51,7 +51,7 @@ def test_ambiguous_offers_choices(engine: Engine) -> None:
 
 
 def test_more_continues_then_moves_to_next_section(engine: Engine, article: Article) -> None:
-    """"more" quotes the following sentences, then the next section, then says it's the end."""
+    """ "more" quotes the following sentences, then the next section, then says it's the end."""
     reply, state = engine.turn("what does russia gain", None)
     assert reply.quote is not None
     first_end = reply.quote.end
@@ -68,7 +68,7 @@ def test_more_continues_then_moves_to_next_section(engine: Engine, article: Arti
 
 
 def test_more_without_context(engine: Engine) -> None:
-    """"more" before any answer asks for a question first."""
+    """ "more" before any answer asks for a question first."""
     reply, state = engine.turn("more", None)
     assert not reply.answered and state is None
 
@@ -84,7 +84,7 @@ def test_follow_up_is_read_in_the_light_of_the_last_topic(engine: Engine) -> Non
 
 
 def test_bare_why_continues_the_passage(engine: Engine) -> None:
-    """"why?" right after an answer reads on in the same passage."""
+    """ "why?" right after an answer reads on in the same passage."""
     first, state = engine.turn("what did lavrov say about the olympics", None)
     reply, _ = engine.turn("why?", state)
     assert reply.continued and reply.quote is not None and first.quote is not None

@@ -30,7 +30,9 @@ def test_core_imports_no_discord_nor_database(path: Path) -> None:
         top = name.split(".")[0]
         assert top not in FORBIDDEN_IN_CORE, f"{path.name} imports {name}"
         if top == "bot":
-            assert name.startswith("bot.core") or name == "bot.errors", f"{path.name} imports {name}"
+            assert name.startswith("bot.core") or name == "bot.errors", (
+                f"{path.name} imports {name}"
+            )
 
 
 def test_the_check_sees_function_level_imports(tmp_path: Path) -> None:

@@ -36,40 +36,92 @@ VALID = f"""\
 """
 
 CASES = [
-    ("unknown key", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n  colour: red\n",
-     "f.yaml:6: a.colour: unknown key"),
-    ("wrong type", "- id: a\n  section: turkey-coup\n  examples: {x: 1}\n",
-     "f.yaml:5: a.examples: expected a list of text, got a mapping"),
-    ("unknown section", "- id: a\n  section: mars\n  examples: " + EXAMPLES + "\n",
-     "f.yaml:4: a.section: unknown section 'mars'"),
-    ("quote not in article", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
-     + "\n  quote: The coup succeeded.\n", "f.yaml:6: a.quote: not found verbatim in section"),
-    ("quote from another section", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
-     + "\n  quote: Vladimir Putin met US Secretary of State John Kerry.\n",
-     "f.yaml:6: a.quote: not found verbatim"),
-    ("too few examples", "- id: a\n  section: turkey-coup\n  examples: [one, two]\n",
-     "f.yaml:5: a.examples: needs at least 5 examples, has 2"),
-    ("repeated example", "- id: a\n  section: turkey-coup\n  examples:\n    - q one\n    - q two\n"
-     "    - q three\n    - q four\n    - Q one?\n", "f.yaml:10: a.examples: 'Q one?' repeats line 6"),
-    ("bad kind", "- id: a\n  kind: joke\n  examples: " + EXAMPLES + "\n  reply: hi\n",
-     "f.yaml:4: a.kind: unknown kind 'joke'"),
-    ("smalltalk without reply", "- id: a\n  kind: smalltalk\n  examples: " + EXAMPLES + "\n",
-     "f.yaml:3: a.reply: required for kind smalltalk"),
-    ("smalltalk with quote", "- id: a\n  kind: smalltalk\n  reply: hi\n  quote: x\n  examples: "
-     + EXAMPLES + "\n", "f.yaml:6: a.quote: smalltalk intents do not quote"),
-    ("answer with reply", "- id: a\n  section: turkey-coup\n  reply: nope\n  examples: " + EXAMPLES
-     + "\n", "f.yaml:5: a.reply: answers quote the article; use `lead`"),
-    ("missing id", "- section: turkey-coup\n  examples: " + EXAMPLES + "\n",
-     "f.yaml:3: intents[0].id: required key is missing"),
-    ("bad id", "- id: Not An Id\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n",
-     "f.yaml:3: Not An Id.id: use lowercase words joined by hyphens"),
-    ("unknown follow-up", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
-     + "\n  follow_ups: [nope]\n", "f.yaml:3: a.follow_ups: unknown intent 'nope'"),
-    ("aliases not a mapping", "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES
-     + "\n  aliases: [IOC]\n", "f.yaml:6: a.aliases: expected a mapping ALIAS: expansion"),
-    ("not_in_article quoting", "- id: a\n  kind: not_in_article\n  section: turkey-coup\n  reply: nope"
-     "\n  quote: coup\n  examples: " + EXAMPLES + "\n",
-     "f.yaml:7: a.quote: not_in_article intents never quote"),
+    (
+        "unknown key",
+        "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n  colour: red\n",
+        "f.yaml:6: a.colour: unknown key",
+    ),
+    (
+        "wrong type",
+        "- id: a\n  section: turkey-coup\n  examples: {x: 1}\n",
+        "f.yaml:5: a.examples: expected a list of text, got a mapping",
+    ),
+    (
+        "unknown section",
+        "- id: a\n  section: mars\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:4: a.section: unknown section 'mars'",
+    ),
+    (
+        "quote not in article",
+        "- id: a\n  section: turkey-coup\n  examples: "
+        + EXAMPLES
+        + "\n  quote: The coup succeeded.\n",
+        "f.yaml:6: a.quote: not found verbatim in section",
+    ),
+    (
+        "quote from another section",
+        "- id: a\n  section: turkey-coup\n  examples: "
+        + EXAMPLES
+        + "\n  quote: Vladimir Putin met US Secretary of State John Kerry.\n",
+        "f.yaml:6: a.quote: not found verbatim",
+    ),
+    (
+        "too few examples",
+        "- id: a\n  section: turkey-coup\n  examples: [one, two]\n",
+        "f.yaml:5: a.examples: needs at least 5 examples, has 2",
+    ),
+    (
+        "repeated example",
+        "- id: a\n  section: turkey-coup\n  examples:\n    - q one\n    - q two\n"
+        "    - q three\n    - q four\n    - Q one?\n",
+        "f.yaml:10: a.examples: 'Q one?' repeats line 6",
+    ),
+    (
+        "bad kind",
+        "- id: a\n  kind: joke\n  examples: " + EXAMPLES + "\n  reply: hi\n",
+        "f.yaml:4: a.kind: unknown kind 'joke'",
+    ),
+    (
+        "smalltalk without reply",
+        "- id: a\n  kind: smalltalk\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:3: a.reply: required for kind smalltalk",
+    ),
+    (
+        "smalltalk with quote",
+        "- id: a\n  kind: smalltalk\n  reply: hi\n  quote: x\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:6: a.quote: smalltalk intents do not quote",
+    ),
+    (
+        "answer with reply",
+        "- id: a\n  section: turkey-coup\n  reply: nope\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:5: a.reply: answers quote the article; use `lead`",
+    ),
+    (
+        "missing id",
+        "- section: turkey-coup\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:3: intents[0].id: required key is missing",
+    ),
+    (
+        "bad id",
+        "- id: Not An Id\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:3: Not An Id.id: use lowercase words joined by hyphens",
+    ),
+    (
+        "unknown follow-up",
+        "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n  follow_ups: [nope]\n",
+        "f.yaml:3: a.follow_ups: unknown intent 'nope'",
+    ),
+    (
+        "aliases not a mapping",
+        "- id: a\n  section: turkey-coup\n  examples: " + EXAMPLES + "\n  aliases: [IOC]\n",
+        "f.yaml:6: a.aliases: expected a mapping ALIAS: expansion",
+    ),
+    (
+        "not_in_article quoting",
+        "- id: a\n  kind: not_in_article\n  section: turkey-coup\n  reply: nope"
+        "\n  quote: coup\n  examples: " + EXAMPLES + "\n",
+        "f.yaml:7: a.quote: not_in_article intents never quote",
+    ),
 ]
 
 
@@ -94,8 +146,9 @@ def test_valid_file_loads(article: Article) -> None:
 def test_duplicate_id_across_files(article: Article) -> None:
     """The same intent id in two files is an error pointing at both."""
     found = problems(article, ("a.yaml", intent_file(VALID)), ("b.yaml", intent_file(VALID)))
-    assert any(p.startswith("b.yaml:3: coup.id: duplicate intent id (first at a.yaml:3)")
-               for p in found), found
+    assert any(
+        p.startswith("b.yaml:3: coup.id: duplicate intent id (first at a.yaml:3)") for p in found
+    ), found
 
 
 def test_same_example_under_two_intents(article: Article) -> None:

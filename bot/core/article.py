@@ -123,7 +123,7 @@ class Article:
         raise UnknownParagraphError(number, len(self.paragraphs))
 
     def find(self, section_id: str, snippet: str) -> Span | None:
-        """Return the span of ``snippet`` inside the section, or None if it is not there verbatim."""
+        """Return the span of ``snippet`` in the section, or None if it is not there verbatim."""
         section = self.section(section_id)
         start = self.text.find(snippet, section.start, section.end)
         return None if start < 0 or not snippet else (start, start + len(snippet))

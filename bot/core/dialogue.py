@@ -31,12 +31,37 @@ class DialogueSettings:
     more_sentences: int = 2
     expiry_minutes: float = 30.0
     more_phrases: tuple[str, ...] = (
-        "more", "tell me more", "go on", "continue", "and then", "what else", "keep going",
-        "more please", "say more", "next", "go on please", "and", "carry on", "anything else",
+        "more",
+        "tell me more",
+        "go on",
+        "continue",
+        "and then",
+        "what else",
+        "keep going",
+        "more please",
+        "say more",
+        "next",
+        "go on please",
+        "and",
+        "carry on",
+        "anything else",
     )
     pronouns: tuple[str, ...] = (
-        "it", "its", "that", "this", "they", "them", "their", "he", "him", "his", "she", "her",
-        "there", "those", "these",
+        "it",
+        "its",
+        "that",
+        "this",
+        "they",
+        "them",
+        "their",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "there",
+        "those",
+        "these",
     )
     follow_up_openers: tuple[str, ...] = ("and", "what about", "how about", "but", "so", "then")
     contextual_max_words: int = 8
@@ -146,8 +171,14 @@ class Engine:
         chosen = spans[: max(1, self.dialogue.more_sentences)]
         quote = self.article.quote(chosen[0][0], chosen[-1][1], section_id)
         intent_id = self._intent_covering(section_id, quote.start, quote.end) or state.intent_id
-        reply = Reply(ReplyKind.ANSWER, quote=quote, section_id=section_id, score=100.0,
-                      intent_id=intent_id, continued=True)
+        reply = Reply(
+            ReplyKind.ANSWER,
+            quote=quote,
+            section_id=section_id,
+            score=100.0,
+            intent_id=intent_id,
+            continued=True,
+        )
         return reply, State(intent_id, section_id, quote.end)
 
     def _intent_covering(self, section_id: str, start: int, end: int) -> str | None:
@@ -195,8 +226,12 @@ class Engine:
             return self._ambiguous(ranked, self.settings.suggest_threshold), state
         top = self._prefer_answer(top, ranked)
         rivals = self._rivals(top, ranked)
-        if rivals and any(self.intents.by_id[c.intent_id].kind is IntentKind.ANSWER for c in rivals):
-            return self._ambiguous([top, *rivals], top.score - self.settings.ambiguity_margin), state
+        if rivals and any(
+            self.intents.by_id[c.intent_id].kind is IntentKind.ANSWER for c in rivals
+        ):
+            return self._ambiguous(
+                [top, *rivals], top.score - self.settings.ambiguity_margin
+            ), state
         return self._respond(self.intents.by_id[top.intent_id], top.score, state)
 
     def _prefer_answer(self, top: Candidate, ranked: list[Candidate]) -> Candidate:
@@ -220,21 +255,38 @@ class Engine:
             other = self.intents.by_id[cand.intent_id]
             if cand is top:
                 continue
-            if cand.score >= floor and (other.span != top_intent.span or other.kind != top_intent.kind):
+            if cand.score >= floor and (
+                other.span != top_intent.span or other.kind != top_intent.kind
+            ):
                 rivals.append(cand)
         return rivals[: self.settings.max_suggestions - 1]
 
-    def _respond(self, intent: Intent, score: float, state: State | None) -> tuple[Reply, State | None]:
+    def _respond(
+        self, intent: Intent, score: float, state: State | None
+    ) -> tuple[Reply, State | None]:
         if intent.kind is IntentKind.SMALLTALK:
-            return Reply(ReplyKind.SMALLTALK, intent_id=intent.id, score=score,
-                         message=intent.reply or ""), state
+            return Reply(
+                ReplyKind.SMALLTALK, intent_id=intent.id, score=score, message=intent.reply or ""
+            ), state
         if intent.kind is IntentKind.NOT_IN_ARTICLE:
-            return Reply(ReplyKind.NOT_IN_ARTICLE, intent_id=intent.id, section_id=intent.section,
-                         score=score, message=intent.reply or ""), state
+            return Reply(
+                ReplyKind.NOT_IN_ARTICLE,
+                intent_id=intent.id,
+                section_id=intent.section,
+                score=score,
+                message=intent.reply or "",
+            ), state
         assert intent.section is not None and intent.span is not None  # guaranteed by the loader
         quote = self.article.quote(intent.span[0], intent.span[1], intent.section)
-        reply = Reply(ReplyKind.ANSWER, quote=quote, intent_id=intent.id, section_id=intent.section,
-                      score=score, lead=intent.lead, suggestions=self._follow_ups(intent))
+        reply = Reply(
+            ReplyKind.ANSWER,
+            quote=quote,
+            intent_id=intent.id,
+            section_id=intent.section,
+            score=score,
+            lead=intent.lead,
+            suggestions=self._follow_ups(intent),
+        )
         return reply, State(intent.id, intent.section, quote.end)
 
     def _follow_ups(self, intent: Intent) -> tuple[Suggestion, ...]:
@@ -253,9 +305,13 @@ class Engine:
         if not picks:
             return Reply(ReplyKind.OFF_TOPIC, message=self._what_i_do())
         top = ranked[0]
-        return Reply(ReplyKind.AMBIGUOUS, score=top.score, section_id=picks[0].section_id,
-                     suggestions=tuple(picks[: self.settings.max_suggestions]),
-                     message="I'm not sure which part you mean. Did you mean:")
+        return Reply(
+            ReplyKind.AMBIGUOUS,
+            score=top.score,
+            section_id=picks[0].section_id,
+            suggestions=tuple(picks[: self.settings.max_suggestions]),
+            message="I'm not sure which part you mean. Did you mean:",
+        )
 
     def _fallback(self, query: Query, ranked: list[Candidate]) -> Reply:
         """Near the article's topic -> "the article doesn't say"; otherwise off-topic."""
@@ -263,17 +319,25 @@ class Engine:
         related = next((c for c in ranked if c.coverage > 0), None) if on_topic else None
         intent = self.intents.by_id.get(related.intent_id) if related else None
         if related is None or intent is None or intent.section is None:
-            return Reply(ReplyKind.OFF_TOPIC, score=ranked[0].score if ranked else 0.0,
-                         message=self._what_i_do())
+            return Reply(
+                ReplyKind.OFF_TOPIC,
+                score=ranked[0].score if ranked else 0.0,
+                message=self._what_i_do(),
+            )
         title = self.article.section(intent.section).title
-        msg = (f"The article doesn't say. The closest it comes is the part “{title}” — "
-               "ask about that, or try /summary.")
-        return Reply(ReplyKind.NOT_IN_ARTICLE, score=related.score, section_id=intent.section,
-                     message=msg)
+        msg = (
+            f"The article doesn't say. The closest it comes is the part “{title}” — "
+            "ask about that, or try /summary."
+        )
+        return Reply(
+            ReplyKind.NOT_IN_ARTICLE, score=related.score, section_id=intent.section, message=msg
+        )
 
     def _what_i_do(self) -> str:
-        return (f"I can only talk about the article “{self.article.title}”. Ask me a question about "
-                "it and I'll quote the passage that answers it, or try /summary or /sections.")
+        return (
+            f"I can only talk about the article “{self.article.title}”. Ask me a question about "
+            "it and I'll quote the passage that answers it, or try /summary or /sections."
+        )
 
     def _suggestion(self, intent: Intent, score: float) -> Suggestion:
         label = intent.examples[0]

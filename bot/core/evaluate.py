@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.core.dialogue import Engine, ReplyKind, State
 from bot.core.intents import IntentKind
 from bot.core.schema import Checker
-from bot.core.yamlsrc import LineDict, LineList, read_yaml
+from bot.core.yamlsrc import LineList, read_yaml
 from bot.errors import DataFileError
 
 REJECT = "reject"
@@ -69,14 +69,23 @@ class Report:
             "off_topic_rejection": round(self._share(self.rejects), 4),
             "ambiguity_rate": round(
                 sum(o.kind == ReplyKind.AMBIGUOUS for o in self.outcomes) / len(self.outcomes), 4
-            ) if self.outcomes else 0.0,
+            )
+            if self.outcomes
+            else 0.0,
             "follow_ups_correct": round(
-                self._share([o for o in self.outcomes if o.expect == (MORE,)]), 4),
+                self._share([o for o in self.outcomes if o.expect == (MORE,)]), 4
+            ),
             "per_threshold": self.per_threshold(),
             "confusions": [
-                {"question": o.question, "expected": list(o.expect), "got": o.intent or o.kind,
-                 "top": o.top, "score": o.score}
-                for o in self.outcomes if not o.correct
+                {
+                    "question": o.question,
+                    "expected": list(o.expect),
+                    "got": o.intent or o.kind,
+                    "top": o.top,
+                    "score": o.score,
+                }
+                for o in self.outcomes
+                if not o.correct
             ],
         }
 
@@ -86,11 +95,13 @@ class Report:
         for t in THRESHOLDS:
             hits = sum(ok and s >= t for s, ok in self.scores_answerable)
             rejected = sum(s < t or not quotes for s, quotes in self.scores_reject)
-            rows.append({
-                "threshold": t,
-                "accuracy": round(hits / max(1, len(self.scores_answerable)), 4),
-                "rejection": round(rejected / max(1, len(self.scores_reject)), 4),
-            })
+            rows.append(
+                {
+                    "threshold": t,
+                    "accuracy": round(hits / max(1, len(self.scores_answerable)), 4),
+                    "rejection": round(rejected / max(1, len(self.scores_reject)), 4),
+                }
+            )
         return rows
 
 
@@ -126,7 +137,9 @@ def _turns(check: Checker, raw: object, where: str) -> list[GoldenTurn]:
     return turns
 
 
-def evaluate(engine: Engine, singles: list[GoldenTurn], dialogues: list[list[GoldenTurn]]) -> Report:
+def evaluate(
+    engine: Engine, singles: list[GoldenTurn], dialogues: list[list[GoldenTurn]]
+) -> Report:
     """Ask every golden question (each single one in a fresh conversation) and score the replies."""
     report = Report()
     for turn in singles:
@@ -150,8 +163,21 @@ def _ask(engine: Engine, turn: GoldenTurn, state: State | None, report: Report) 
         quotes = top_intent is not None and top_intent.kind is IntentKind.ANSWER
         report.scores_reject.append((top.score if top else 0.0, quotes))
     else:
-        correct = reply.kind in (ReplyKind.ANSWER, ReplyKind.SMALLTALK) and reply.intent_id in turn.expect
-        report.scores_answerable.append((top.score if top else 0.0, bool(top and top.intent_id in turn.expect)))
-    report.outcomes.append(Outcome(turn.question, turn.expect, reply.kind.value, reply.intent_id,
-                                   top.intent_id if top else None, top.score if top else 0.0, correct))
+        correct = (
+            reply.kind in (ReplyKind.ANSWER, ReplyKind.SMALLTALK) and reply.intent_id in turn.expect
+        )
+        report.scores_answerable.append(
+            (top.score if top else 0.0, bool(top and top.intent_id in turn.expect))
+        )
+    report.outcomes.append(
+        Outcome(
+            turn.question,
+            turn.expect,
+            reply.kind.value,
+            reply.intent_id,
+            top.intent_id if top else None,
+            top.score if top else 0.0,
+            correct,
+        )
+    )
     return new_state

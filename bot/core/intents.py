@@ -18,8 +18,18 @@ INTENTS_VERSION = 1
 MIN_EXAMPLES = 5
 INTENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALLOWED_KEYS = frozenset(
-    {"id", "kind", "section", "examples", "quote", "lead", "keywords", "aliases", "follow_ups",
-     "reply"}
+    {
+        "id",
+        "kind",
+        "section",
+        "examples",
+        "quote",
+        "lead",
+        "keywords",
+        "aliases",
+        "follow_ups",
+        "reply",
+    }
 )
 
 
@@ -78,7 +88,7 @@ class IntentSet:
 
 
 def load_intents(directory: Path, article: Article) -> IntentSet:
-    """Load and validate every ``*.yaml`` file in ``directory``; raise IntentError on any problem."""
+    """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem."""
     paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     documents: list[tuple[str, str]] = []
     unreadable: list[Problem] = []
@@ -216,12 +226,17 @@ def _section_and_span(
         return None, None
     if not article.has_section(section):
         known = ", ".join(s.id for s in article.sections)
-        check.add(entry.line_of("section"), f"{where}.section",
-                  f"unknown section {section!r} (known: {known})")
+        check.add(
+            entry.line_of("section"),
+            f"{where}.section",
+            f"unknown section {section!r} (known: {known})",
+        )
         return None, None
     if kind is IntentKind.NOT_IN_ARTICLE:
         if quote is not None:
-            check.add(entry.line_of("quote"), f"{where}.quote", "not_in_article intents never quote")
+            check.add(
+                entry.line_of("quote"), f"{where}.quote", "not_in_article intents never quote"
+            )
         return section, None
     if quote is None:
         sec = article.section(section)
@@ -231,8 +246,11 @@ def _section_and_span(
         return section, None
     span = article.find(section, quote.strip())
     if span is None:
-        check.add(entry.line_of("quote"), f"{where}.quote",
-                  f"not found verbatim in section {section!r}: {quote.strip()[:60]!r}")
+        check.add(
+            entry.line_of("quote"),
+            f"{where}.quote",
+            f"not found verbatim in section {section!r}: {quote.strip()[:60]!r}",
+        )
     return section, span
 
 
@@ -241,7 +259,9 @@ def _aliases(check: Checker, entry: LineDict, where: str) -> tuple[tuple[str, st
     if raw is None:
         return ()
     if not isinstance(raw, LineDict) or not all(isinstance(v, str) for v in raw.values()):
-        check.add(entry.line_of("aliases"), f"{where}.aliases", "expected a mapping ALIAS: expansion")
+        check.add(
+            entry.line_of("aliases"), f"{where}.aliases", "expected a mapping ALIAS: expansion"
+        )
         return ()
     return tuple((str(k), str(v)) for k, v in raw.items())
 
@@ -253,21 +273,38 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
     for intent in intents:
         if intent.id in first:
             other = first[intent.id]
-            problems.append(Problem(intent.source, intent.line, f"{intent.id}.id",
-                                    f"duplicate intent id (first at {other.source}:{other.line})"))
+            problems.append(
+                Problem(
+                    intent.source,
+                    intent.line,
+                    f"{intent.id}.id",
+                    f"duplicate intent id (first at {other.source}:{other.line})",
+                )
+            )
             continue
         first[intent.id] = intent
         lines = _EXAMPLE_LINES.pop((intent.source, intent.id), {})
         for key, line in lines.items():
             if key in owner and owner[key][0].id != intent.id:
                 prior, prior_line = owner[key]
-                problems.append(Problem(intent.source, line, f"{intent.id}.examples",
-                                        f"same example as intent {prior.id!r} "
-                                        f"({prior.source}:{prior_line})"))
+                problems.append(
+                    Problem(
+                        intent.source,
+                        line,
+                        f"{intent.id}.examples",
+                        f"same example as intent {prior.id!r} ({prior.source}:{prior_line})",
+                    )
+                )
             owner.setdefault(key, (intent, line))
     for intent in intents:
         for target in intent.follow_ups:
             if target not in first:
-                problems.append(Problem(intent.source, intent.line, f"{intent.id}.follow_ups",
-                                        f"unknown intent {target!r}"))
+                problems.append(
+                    Problem(
+                        intent.source,
+                        intent.line,
+                        f"{intent.id}.follow_ups",
+                        f"unknown intent {target!r}",
+                    )
+                )
     return problems

@@ -162,9 +162,7 @@ class Matcher:
             if query.content
             else (query.text, self._examples_full)
         )
-        results = process.extract(
-            text, choices, scorer=self.scorer, limit=80, score_cutoff=30
-        )
+        results = process.extract(text, choices, scorer=self.scorer, limit=80, score_cutoff=30)
         best: dict[str, tuple[float, str]] = {}
         for example, score, index in results:
             intent_id = self._example_intent[index]

@@ -64,7 +64,9 @@ class Checker:
         for index, item in enumerate(value):
             item_line = value.line_of(index)
             if isinstance(item, bool) or not isinstance(item, str | int | float):
-                self.add(item_line, f"{_join(where, key)}[{index}]", f"expected text, got {_kind(item)}")
+                self.add(
+                    item_line, f"{_join(where, key)}[{index}]", f"expected text, got {_kind(item)}"
+                )
             elif str(item).strip():
                 items.append((str(item).strip(), item_line))
             else:

@@ -139,8 +139,11 @@ def _summary(check: Checker, data: LineDict, where: str, count: int) -> tuple[Su
         numbers = check.int_list(entry, "paragraphs", f"{key}[{index}]")
         for number in numbers:
             if not 1 <= number <= count:
-                check.add(entry.line_of("paragraphs"), f"{key}[{index}].paragraphs",
-                          f"paragraph {number} is not in the article (it has 1-{count})")
+                check.add(
+                    entry.line_of("paragraphs"),
+                    f"{key}[{index}].paragraphs",
+                    f"paragraph {number} is not in the article (it has 1-{count})",
+                )
         if text:
             lines.append(SummaryLine(text, tuple(numbers)))
     return tuple(lines)

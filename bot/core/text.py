@@ -7,14 +7,16 @@ import unicodedata
 
 # Function words carry no topic: they are ignored when weighing keyword overlap.
 STOPWORDS = frozenset(
-    """a about above after again all also am an and any are as at be been being both but by can
-    could did do does doing done for from had has have having he her here hers him his how i if in
-    into is it its itself just me more most my no nor not of off on once only or other our out over
-    own same she should so some such than that the their theirs them then there these they this
-    those through to too under until up very was we were what when where which while who whom why
-    will with would you your yours s t d ll m re ve don dont doesnt didnt isnt wasnt whats tell
-    please pls plz know say says said think article thing things get got one ok okay really much
-    many let lets u ur r wat wut wht whta teh da abt bout ya""".split()
+    """
+    a about above after again all also am an and any are as at be been being both but by can
+    could did do does doing done for from had has have having he her here hers him his how i
+    if in into is it its itself just me more most my no nor not of off on once only or other
+    our out over own same she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours s t d ll m re ve don dont doesnt
+    didnt isnt wasnt whats tell please pls plz know say says said think article thing things
+    get got one ok okay really much many let lets u ur r wat wut wht whta teh da abt bout ya
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 # Question words are function words, but they tell "when did they meet" from "where did they
@@ -77,6 +79,7 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
 def clean_user_text(text: str, limit: int) -> str:
     """Strip control and zero-width characters from user text and cap its length."""
     kept = "".join(
-        ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text[: limit * 2]
+        ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " "
+        for ch in text[: limit * 2]
     )
     return " ".join(kept.split())[:limit]

@@ -71,7 +71,7 @@ class YamlSyntaxError(Exception):
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -1,0 +1,51 @@
+"""The conversation service over the real engine and a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.core.knowledge import Knowledge
+from bot.service import ChatService
+from bot.store import ConversationKey, Store
+
+ALICE = ConversationKey("g", "c", "alice")
+BOB = ConversationKey("g", "c", "bob")
+
+
+async def test_follow_up_state_is_per_user_and_survives_restart(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    """Alice's "more" continues her answer after a restart; Bob's "more" knows nothing of it."""
+    path = tmp_path / "bot.db"
+    async with await Store.open(path) as store:
+        service = ChatService(knowledge, store, expiry_minutes=30)
+        first = await service.ask(ALICE, "what does russia gain")
+        assert first.reply.answered and first.turn_id > 0
+    async with await Store.open(path) as store:
+        service = ChatService(knowledge, store, expiry_minutes=30)
+        more = await service.ask(ALICE, "more")
+        assert more.reply.continued and more.reply.quote is not None
+        assert first.reply.quote is not None and more.reply.quote.start > first.reply.quote.start
+        bob = await service.ask(BOB, "more")
+        assert not bob.reply.answered
+
+
+async def test_every_turn_is_logged(tmp_path: Path, knowledge: Knowledge) -> None:
+    """Answered and unanswered turns are both logged; unanswered ones are kept for moderators."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        service = ChatService(knowledge, store, expiry_minutes=30)
+        await service.ask(ALICE, "aleppo")
+        await service.ask(ALICE, "best pizza in naples?")
+        turns = await store.recent_turns()
+        assert [t.answered for t in turns] == [False, True]
+        assert [u.question for u in await store.unanswered()] == ["best pizza in naples?"]
+
+
+async def test_choose_and_more_buttons(tmp_path: Path, knowledge: Knowledge) -> None:
+    """Choosing a suggestion answers it; "more" then continues from that answer."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        service = ChatService(knowledge, store, expiry_minutes=30)
+        chosen = await service.choose(ALICE, "turkey-coup")
+        assert chosen.reply.intent_id == "turkey-coup"
+        more = await service.more(ALICE)
+        assert more.reply.continued and more.reply.section_id == "turkey-coup"

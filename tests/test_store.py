@@ -1,0 +1,99 @@
+"""The SQLite store on a real file: state, turn log, feedback, audit, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.core.dialogue import State
+from bot.store import MIGRATIONS, ConversationKey, Store, TurnRecord
+
+ALICE = ConversationKey("g1", "c1", "alice")
+BOB = ConversationKey("g1", "c1", "bob")
+
+
+def turn(
+    key: ConversationKey, question: str, *, answered: bool, kind: str = "answer"
+) -> TurnRecord:
+    """A turn record with plausible fields."""
+    return TurnRecord(
+        key,
+        question,
+        kind,
+        "coup" if answered else None,
+        "turkey-coup" if answered else None,
+        80.0 if answered else 20.0,
+        answered,
+    )
+
+
+async def test_schema_is_migrated_and_uses_wal(tmp_path: Path) -> None:
+    """A new database gets the latest schema version and the WAL journal."""
+    path = tmp_path / "bot.db"
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == len(MIGRATIONS)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_state_survives_a_restart_and_is_per_user(tmp_path: Path) -> None:
+    """State saved for one user is read back after reopening, and never for another user."""
+    path = tmp_path / "bot.db"
+    async with await Store.open(path) as store:
+        await store.record_turn(turn(ALICE, "q", answered=True), State("coup", "turkey-coup", 42))
+    async with await Store.open(path) as store:
+        assert await store.load_state(ALICE, max_age_s=60) == State("coup", "turkey-coup", 42)
+        assert await store.load_state(BOB, max_age_s=60) is None
+        other_channel = ConversationKey("g1", "c2", "alice")
+        assert await store.load_state(other_channel, max_age_s=60) is None
+
+
+async def test_state_expires(tmp_path: Path) -> None:
+    """A conversation older than the expiry starts afresh."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        await store.record_turn(turn(ALICE, "q", answered=True), State(None, "turkey-coup", 1))
+        assert await store.load_state(ALICE, max_age_s=-1) is None
+
+
+async def test_unanswered_most_frequent_first(tmp_path: Path) -> None:
+    """Unanswered questions are grouped case-insensitively and ordered by frequency."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        for q in ("Who won?", "who won?", "weather?", "what changed"):
+            answered = q == "what changed"
+            await store.record_turn(
+                turn(ALICE, q, answered=answered, kind="answer" if answered else "off_topic"), None
+            )
+        rows = await store.unanswered()
+        assert [(r.question, r.count) for r in rows] == [("who won?", 2), ("weather?", 1)]
+
+
+async def test_feedback_one_vote_per_user_per_answer(tmp_path: Path) -> None:
+    """A second vote by the same user replaces the first; other users add theirs."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        turn_id = await store.record_turn(turn(ALICE, "q", answered=True), None)
+        assert await store.record_feedback(turn_id, "bob", 1)
+        assert await store.record_feedback(turn_id, "bob", -1)
+        assert await store.record_feedback(turn_id, "carol", 1)
+        assert await store.feedback_for(turn_id) == {"bob": -1, "carol": 1}
+        assert not await store.record_feedback(9999, "bob", 1)
+        stats = await store.stats()
+        assert (stats.upvotes, stats.downvotes, stats.turns) == (1, 1, 1)
+        assert stats.answers_by_intent == (("coup", 1),)
+
+
+async def test_hostile_text_is_stored_verbatim(tmp_path: Path) -> None:
+    """SQL-looking and emoji text is a parameter, never SQL."""
+    text = "'); DROP TABLE turns; -- 🎉 @everyone"
+    async with await Store.open(tmp_path / "bot.db") as store:
+        await store.record_turn(turn(ALICE, text, answered=False, kind="off_topic"), None)
+        assert (await store.recent_turns(1))[0].question == text
+
+
+async def test_audit_log(tmp_path: Path) -> None:
+    """Moderator changes are recorded with who, what and when."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        await store.audit("mod#1", "intent.add", "added x")
+        entries = await store.audit_log()
+        assert [(e[1], e[2], e[3]) for e in entries] == [("mod#1", "intent.add", "added x")]
+        assert entries[0][0] > 0
