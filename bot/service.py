@@ -35,9 +35,9 @@ class ChatService:
         reply, new_state = self.knowledge.engine.turn(question, state)
         return await self._log(key, question, reply, new_state)
 
-    async def more(self, key: ConversationKey) -> TurnResult:
-        """Continue the passage this conversation last quoted."""
-        state = await self.store.load_state(key, max_age_s=self._max_age_s)
+    async def more(self, key: ConversationKey, start: State | None = None) -> TurnResult:
+        """Continue the passage this conversation last quoted, or the one ``start`` points at."""
+        state = start or await self.store.load_state(key, max_age_s=self._max_age_s)
         reply, new_state = self.knowledge.engine.more(state)
         return await self._log(key, "more", reply, new_state)
 

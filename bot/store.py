@@ -76,6 +76,7 @@ class UnansweredQuestion:
     count: int
     last_at: float
     section: str | None
+    last_turn_id: int
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,20 @@ class Store:
         await self._db.commit()
         return turn_id
 
+    async def turn(self, turn_id: int) -> TurnRecord | None:
+        """Return one logged turn, or None."""
+        sql = (
+            "SELECT guild, channel, user, question, kind, intent, section, score, answered"
+            " FROM turns WHERE id=?"
+        )
+        async with self._db.execute(sql, (turn_id,)) as cursor:
+            r = await cursor.fetchone()
+        if r is None:
+            return None
+        return TurnRecord(
+            ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]), bool(r[8])
+        )
+
     async def turn_owner(self, turn_id: int) -> str | None:
         """Return who asked a logged turn, or None if there is no such turn."""
         async with self._db.execute("SELECT user FROM turns WHERE id=?", (turn_id,)) as cursor:
@@ -231,7 +246,9 @@ class Store:
         )
         async with self._db.execute(sql, (limit,)) as cursor:
             rows = await cursor.fetchall()
-        return [UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3]) for r in rows]
+        return [
+            UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3], int(r[4])) for r in rows
+        ]
 
     async def stats(self) -> Stats:
         """Return answers per intent and section, feedback totals and the unanswered count."""

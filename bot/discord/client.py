@@ -1,0 +1,97 @@
+"""The discord.py client: built by the runner with everything it needs passed in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.cogs.ask import AskCog
+from bot.discord.cogs.moderation import IntentGroup, ModerationCog
+from bot.discord.cogs.summaries import SummaryCog
+from bot.discord.context import Services
+from bot.discord.modals import MakeIntentButton
+from bot.discord.render import NO_PINGS
+from bot.discord.views import DYNAMIC_ITEMS
+from bot.errors import ArticleBotError
+from bot.messages import GENERIC, user_message
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds and messages, plus Message Content to read questions in watched channels."""
+    intents = discord.Intents.default()
+    intents.message_content = True
+    intents.members = False
+    intents.presences = False
+    return intents
+
+
+class ArticleTree(app_commands.CommandTree[Any]):
+    """The command tree, with the one fallback error handler of the Discord layer."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """The one place command errors become a short sentence for the user."""
+        cause = getattr(error, "original", error)
+        if isinstance(error, app_commands.CheckFailure):
+            text = str(error) or "You can't use this command here."
+        elif isinstance(cause, ArticleBotError):
+            text = user_message(cause)
+        else:
+            name = getattr(interaction.command, "qualified_name", "?")
+            log.error("command %s failed", name, exc_info=cause)
+            text = GENERIC
+        await _send_ephemeral(interaction, text)
+
+
+class ArticleBot(commands.Bot):
+    """The article bot. Resources come in as keyword-only arguments (see ``runner``)."""
+
+    def __init__(self, *, services: Services, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            tree_cls=ArticleTree,
+            **options,
+        )
+        self.services = services
+
+    async def setup_hook(self) -> None:
+        """Register cogs and persistent buttons, then sync slash commands."""
+        await self.add_cog(AskCog(self, self.services))
+        await self.add_cog(SummaryCog(self.services))
+        await self.add_cog(ModerationCog(self.services))
+        self.tree.add_command(IntentGroup())
+        self.add_dynamic_items(*DYNAMIC_ITEMS, MakeIntentButton)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Sync to the configured guilds (instant) or globally (may take a while to show)."""
+        guilds = [discord.Object(id=int(g)) for g in self.services.settings.guilds]
+        for guild in guilds:
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        if not guilds:
+            await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Questions are handled by AskCog; there are no prefix commands to process."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Log an unexpected error in an event handler with its traceback; keep running."""
+        log.exception("error in %s", event_method)
+
+
+async def _send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)

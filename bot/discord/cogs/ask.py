@@ -1,0 +1,84 @@
+"""Questions: mentions and watched channels, and /ask."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.context import Services, conversation_key, services_of
+from bot.discord.render import NO_PINGS, render_reply
+from bot.discord.views import reply_view, send_result
+
+MENTION = re.compile(r"<@!?(\d+)>")
+
+
+class AskCog(commands.Cog):
+    """Answers questions asked in channels and through /ask."""
+
+    def __init__(self, bot: commands.Bot, services: Services) -> None:
+        self.bot = bot
+        self.services = services
+
+    def _addressed(self, message: discord.Message) -> bool:
+        """Mentioned, or in a channel the config tells us to watch."""
+        me = self.bot.user
+        if me is not None and any(u.id == me.id for u in message.mentions):
+            return True
+        watched = self.services.settings.channels
+        name = getattr(message.channel, "name", None)
+        return str(message.channel.id) in watched or (name is not None and name in watched)
+
+    def _question(self, message: discord.Message) -> str:
+        me = self.bot.user
+        own = str(me.id) if me else ""
+        return MENTION.sub(lambda m: "" if m.group(1) == own else m.group(0), message.content)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Reply once to each question addressed to the bot; bots (and ourselves) are ignored."""
+        if message.author.bot or not self._addressed(message):
+            return
+        wait = self.services.cooldown.retry_after(str(message.author.id))
+        if wait > 0:
+            note = f"Easy there — you can ask again in {wait:.0f}s."
+            await message.reply(
+                note, allowed_mentions=NO_PINGS, mention_author=False, delete_after=max(wait, 3.0)
+            )
+            return
+        key = conversation_key(
+            message.guild.id if message.guild else None, message.channel.id, message.author.id
+        )
+        result = await self.services.app.service.ask(key, self._question(message))
+        rendered = render_reply(self.services.app.knowledge.article, result.reply)
+        view = reply_view(result)
+        await message.reply(
+            content=rendered.content,
+            embeds=[rendered.embed] if rendered.embed else [],
+            view=view or discord.utils.MISSING,
+            allowed_mentions=NO_PINGS,
+            mention_author=False,
+        )
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="Your question about the article", ephemeral="Only you see the answer"
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, 1000],
+        ephemeral: bool = False,
+    ) -> None:
+        """Ask a question about the article; the answer quotes it."""
+        svc = services_of(interaction)
+        wait = svc.cooldown.retry_after(str(interaction.user.id))
+        if wait > 0:
+            text = f"Easy there — you can ask again in {wait:.0f}s."
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
+        result = await svc.app.service.ask(key, question)
+        await send_result(interaction, svc, result, ephemeral=ephemeral)

@@ -1,0 +1,158 @@
+"""Moderators: /intent add|remove|list|test|reload, /unanswered, /stats. Checked at every use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.intents import IntentKind
+from bot.core.text import truncate
+from bot.discord.context import Services, services_of
+from bot.discord.modals import REFUSED, IntentModal, MakeIntentButton
+from bot.discord.render import COLOUR, MAX_EMBED_DESCRIPTION, NO_PINGS, safe_text
+from bot.discord.views import moderator_only
+from bot.errors import IntentError
+from bot.messages import user_message
+
+T = TypeVar("T")
+
+
+def moderators() -> Callable[[T], T]:
+    """An app-command check: refuses anyone who is not a moderator at execution time."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if moderator_only(interaction):
+            return True
+        raise app_commands.CheckFailure(REFUSED)
+
+    return app_commands.check(predicate)
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class IntentGroup(app_commands.Group, name="intent", description="Manage the bot's intents"):
+    """Add, remove, list, test and reload intents."""
+
+    @app_commands.command(name="add")
+    @moderators()
+    async def add(self, interaction: discord.Interaction) -> None:
+        """Add an intent through a form (id, section, examples, optional quote and lead)."""
+        await interaction.response.send_modal(IntentModal())
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(id="The id of an intent added from Discord")
+    @moderators()
+    async def remove(self, interaction: discord.Interaction, id: str) -> None:
+        """Remove an intent that was added from Discord."""
+        svc = services_of(interaction)
+        path = await svc.author.remove(id)
+        await svc.app.store.audit(str(interaction.user.id), "intent.remove", f"{id} ({path.name})")
+        await interaction.response.send_message(f"Removed intent `{id}`.", ephemeral=True)
+
+    @app_commands.command(name="list")
+    @app_commands.describe(section="Only intents of this section id")
+    @moderators()
+    async def list_(self, interaction: discord.Interaction, section: str | None = None) -> None:
+        """List intents, optionally of one section."""
+        intents = services_of(interaction).app.knowledge.intents.intents
+        rows = [
+            f"`{i.id}` · {i.kind.value if i.kind is not IntentKind.ANSWER else i.section}"
+            f" · {len(i.examples)} examples"
+            for i in intents
+            if section is None or i.section == section
+        ]
+        text = "\n".join(rows) or "No intents match."
+        embed = discord.Embed(
+            title=f"{len(rows)} intents",
+            colour=COLOUR,
+            description=truncate(text, MAX_EMBED_DESCRIPTION),
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="test")
+    @app_commands.describe(question="A question to try")
+    @moderators()
+    async def test(self, interaction: discord.Interaction, question: str) -> None:
+        """Show how a question is matched: top candidates with scores and the outcome."""
+        engine = services_of(interaction).app.knowledge.engine
+        ranked = engine.rank(question)
+        reply, _ = engine.turn(question, None)
+        rows = [
+            f"{n}. `{c.intent_id}` {c.score:.1f} (fuzzy {c.fuzzy:.0f}, words {c.coverage:.0f})"
+            for n, c in enumerate(ranked[:5], start=1)
+        ]
+        outcome = f"Outcome: **{reply.kind.value}**" + (
+            f" → `{reply.intent_id}`" if reply.intent_id else ""
+        )
+        text = "\n".join([outcome, *rows]) if rows else outcome + "\nNo candidates."
+        await interaction.response.send_message(
+            safe_text(text), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="reload")
+    @moderators()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Reload intent files; a broken set is refused and the last good one kept."""
+        svc = services_of(interaction)
+        try:
+            intents = svc.app.knowledge.reload()
+        except IntentError as exc:
+            await interaction.response.send_message(
+                safe_text(user_message(exc)), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await svc.app.store.audit(
+            str(interaction.user.id), "intent.reload", f"{len(intents.intents)} intents"
+        )
+        await interaction.response.send_message(
+            f"Reloaded {len(intents.intents)} intents from {len(intents.files)} files.",
+            ephemeral=True,
+        )
+
+
+class ModerationCog(commands.Cog):
+    """Moderator commands."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @app_commands.command(name="unanswered")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @moderators()
+    async def unanswered(self, interaction: discord.Interaction) -> None:
+        """Recent questions that got no answer, most frequent first."""
+        rows = await services_of(interaction).app.store.unanswered(limit=5)
+        if not rows:
+            await interaction.response.send_message("Every question got an answer.", ephemeral=True)
+            return
+        lines = [f"{n}. “{truncate(r.question, 150)}” ×{r.count}" for n, r in enumerate(rows, 1)]
+        view = discord.ui.View(timeout=None)
+        for n, row in enumerate(rows, 1):
+            view.add_item(MakeIntentButton(row.last_turn_id, f"Make intent #{n}"))
+        await interaction.response.send_message(
+            safe_text("\n".join(lines)), view=view, ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="stats")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @moderators()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Answers per intent and section, feedback and unanswered questions."""
+        stats = await services_of(interaction).app.store.stats()
+        embed = discord.Embed(title="Article bot stats", colour=COLOUR)
+        embed.add_field(name="Turns", value=str(stats.turns))
+        embed.add_field(name="Unanswered", value=str(stats.unanswered))
+        embed.add_field(name="Feedback", value=f"👍 {stats.upvotes} · 👎 {stats.downvotes}")
+        for title, pairs in (
+            ("Top intents", stats.answers_by_intent),
+            ("Sections", stats.answers_by_section),
+        ):
+            text = "\n".join(f"`{k}` {v}" for k, v in pairs[:10]) or "—"
+            embed.add_field(name=title, value=truncate(text, 1024), inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)

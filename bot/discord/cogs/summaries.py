@@ -1,0 +1,72 @@
+"""Reading the article: /summary, /sections, /quote."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.article import location
+from bot.core.summary import summarise
+from bot.discord.context import Services, services_of
+from bot.discord.render import (
+    COLOUR,
+    MAX_EMBED_DESCRIPTION,
+    fit_quote,
+    outline_embed,
+    summary_embed,
+)
+
+MAX_CHOICES = 25
+
+
+class SummaryCog(commands.Cog):
+    """Summaries and the article's outline."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @app_commands.command(name="summary")
+    @app_commands.describe(
+        section="A section id (see /sections); leave empty for the whole article"
+    )
+    async def summary(self, interaction: discord.Interaction, section: str | None = None) -> None:
+        """Summary of the article, or of one section."""
+        article = services_of(interaction).app.knowledge.article
+        embed = summary_embed(summarise(article, section or None))
+        await interaction.response.send_message(embed=embed)
+
+    @summary.autocomplete("section")
+    async def section_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Section ids matching what has been typed (id or title), at most 25."""
+        article = services_of(interaction).app.knowledge.article
+        typed = current.casefold()
+        return [
+            app_commands.Choice(name=f"{s.id} — {s.title}"[:100], value=s.id)
+            for s in article.sections
+            if typed in s.id or typed in s.title.casefold()
+        ][:MAX_CHOICES]
+
+    @app_commands.command(name="sections")
+    async def sections(self, interaction: discord.Interaction) -> None:
+        """The article's outline: section ids, titles and paragraphs."""
+        article = services_of(interaction).app.knowledge.article
+        await interaction.response.send_message(embed=outline_embed(article))
+
+    @app_commands.command(name="quote")
+    @app_commands.describe(paragraph="Paragraph number, as shown by ¶N")
+    async def quote(
+        self, interaction: discord.Interaction, paragraph: app_commands.Range[int, 1, 10_000]
+    ) -> None:
+        """One paragraph of the article, verbatim."""
+        article = services_of(interaction).app.knowledge.article
+        quote = article.paragraph(paragraph)
+        section = article.section(quote.section_id)
+        embed = discord.Embed(
+            title=f"{section.title} · {location(quote, section)}",
+            description=fit_quote("", quote.text, MAX_EMBED_DESCRIPTION),
+            colour=COLOUR,
+        )
+        await interaction.response.send_message(embed=embed)

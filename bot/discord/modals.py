@@ -1,0 +1,137 @@
+"""The /intent add modal and the Make-intent button that opens it prefilled."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.authoring import IntentDraft
+from bot.discord.context import services_of
+from bot.discord.render import NO_PINGS, safe_text
+from bot.discord.views import moderator_only
+from bot.errors import ArticleBotError, DataFileError
+from bot.messages import user_message
+
+log = logging.getLogger(__name__)
+Item = discord.ui.Button[discord.ui.View]
+REFUSED = "Only moderators (Manage Server, or a moderator role) can change intents."
+
+
+class IntentModal(discord.ui.Modal, title="Add an intent"):
+    """Five fields: id, section, examples (one per line), optional quote and lead."""
+
+    intent_id: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Intent id", placeholder="e.g. kerry-career", max_length=64
+    )
+    section: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Section id", placeholder="see /sections", max_length=64
+    )
+    examples: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Example questions (one per line, at least 5)",
+        style=discord.TextStyle.paragraph,
+        max_length=4000,
+    )
+    quote: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Quote (optional, exact article text)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=4000,
+    )
+    lead: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Lead sentence (optional)", required=False, max_length=300
+    )
+
+    def __init__(self, *, question: str = "", section: str = "") -> None:
+        super().__init__(custom_id="ab:intent-add")
+        self.examples.default = question[:4000] or None
+        self.section.default = section[:64] or None
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Validate like `check`, write the file, reload, and say what was added."""
+        if not moderator_only(interaction):
+            await interaction.response.send_message(REFUSED, ephemeral=True)
+            return
+        svc = services_of(interaction)
+        draft = IntentDraft.from_form(
+            self.intent_id.value,
+            self.section.value,
+            self.examples.value,
+            self.quote.value,
+            self.lead.value,
+        )
+        try:
+            intent = await svc.author.add(draft)
+        except DataFileError as exc:
+            await interaction.response.send_message(
+                form_errors(exc), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        except ArticleBotError as exc:
+            await interaction.response.send_message(
+                user_message(exc), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await svc.app.store.audit(
+            str(interaction.user.id),
+            "intent.add",
+            f"{intent.id} ({intent.section}, {len(intent.examples)} examples)",
+        )
+        text = (
+            f"Added intent `{intent.id}` → section `{intent.section}` with "
+            f"{len(intent.examples)} examples. It answers from now on."
+        )
+        await interaction.response.send_message(
+            safe_text(text), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+
+def form_errors(error: DataFileError) -> str:
+    """Problems in the new intent, named by form field (not by the file it would become)."""
+    lines = []
+    for problem in error.problems:
+        field = problem.key.split(".")[-1].split("[")[0]
+        lines.append(f"• `{field}`: {problem.message}")
+    return safe_text("Not added. Please fix:\n" + "\n".join(dict.fromkeys(lines)))
+
+
+class MakeIntentButton(discord.ui.DynamicItem[Item], template=r"ab:mk:(?P<t>\d+)"):
+    """From /unanswered: open the intent modal prefilled with the question and a guessed section."""
+
+    def __init__(self, turn_id: int, label: str = "Make intent") -> None:
+        self.turn_id = turn_id
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80], style=discord.ButtonStyle.success, custom_id=f"ab:mk:{turn_id}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> MakeIntentButton:
+        """Rebuild the button from its custom_id."""
+        return cls(int(match["t"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Moderators only, checked now (a role may have been lost since the list was posted)."""
+        if not moderator_only(interaction):
+            await interaction.response.send_message(REFUSED, ephemeral=True)
+            return
+        svc = services_of(interaction)
+        turn = await svc.app.store.turn(self.turn_id)
+        question = turn.question if turn else ""
+        section = turn.section if turn and turn.section else guess_section(interaction, question)
+        await interaction.response.send_modal(IntentModal(question=question, section=section))
+
+
+def guess_section(interaction: discord.Interaction[Any], question: str) -> str:
+    """The section of the best-ranked intent for a question, or empty."""
+    knowledge = services_of(interaction).app.knowledge
+    for cand in knowledge.engine.rank(question):
+        section = knowledge.intents.by_id[cand.intent_id].section
+        if section:
+            return section
+    return ""

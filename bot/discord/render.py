@@ -1,0 +1,88 @@
+"""Replies as Discord messages: embeds, block quotes, limits, and never a ping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.core.article import Article, location
+from bot.core.dialogue import Reply, ReplyKind
+from bot.core.render import block_quote, render_outline, render_summary
+from bot.core.summary import Summary
+from bot.core.text import truncate
+
+MAX_CONTENT = 2000
+MAX_EMBED_DESCRIPTION = 4096
+MAX_EMBED_TITLE = 256
+MAX_BUTTON_LABEL = 80
+NO_PINGS = discord.AllowedMentions.none()
+COLOUR = discord.Colour.blurple()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Message parts: plain content and/or one embed."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+
+
+def safe_text(text: str, limit: int = MAX_CONTENT) -> str:
+    """Cap text to a Discord limit. Mentions are defused by ``NO_PINGS`` on every send."""
+    return truncate(text, limit)
+
+
+def render_reply(article: Article, reply: Reply) -> Rendered:
+    """Render a turn: an embed quoting the article for answers, short text otherwise."""
+    if reply.kind is ReplyKind.ANSWER and reply.quote is not None and reply.section_id:
+        section = article.section(reply.section_id)
+        spot = location(reply.quote, section)
+        embed = discord.Embed(
+            title=truncate(f"{section.title} · {spot}" if spot else section.title, MAX_EMBED_TITLE),
+            description=fit_quote(reply.lead or "", reply.quote.text, MAX_EMBED_DESCRIPTION),
+            colour=COLOUR,
+        )
+        embed.set_footer(text=truncate(f"{article.title} — {article.header.author}", 2048))
+        return Rendered(embed=embed)
+    text = reply.message
+    if reply.kind is ReplyKind.AMBIGUOUS:
+        text += "\n" + "\n".join(f"• {s.label}" for s in reply.suggestions)
+    return Rendered(content=safe_text(text))
+
+
+def fit_quote(lead: str, quote: str, limit: int) -> str:
+    """Lead, then the quote as a block quote; a quote too long is cut after a sentence (or word),
+    so what is shown stays a verbatim prefix of the article text, and "…" marks the cut."""
+    head = f"{truncate(lead, limit // 4)}\n" if lead else ""
+    text = head + block_quote(quote)
+    if len(text) <= limit:
+        return text
+    budget = limit - len(head) - 4 - 2 * quote.count("\n")  # room for "> " markers and "…"
+    cut = max(quote.rfind(". ", 0, budget) + 1, 0) or quote.rfind(" ", 0, budget)
+    return head + block_quote(quote[: max(cut, 1)].rstrip()) + "\n…"
+
+
+def summary_embed(summary: Summary) -> discord.Embed:
+    """Render a summary as an embed."""
+    body = render_summary(summary).split("\n", 1)[1] if summary.lines else "No summary yet."
+    return discord.Embed(
+        title=truncate(summary.heading, MAX_EMBED_TITLE),
+        description=truncate(body, MAX_EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
+
+
+def outline_embed(article: Article) -> discord.Embed:
+    """Render the article's outline as an embed."""
+    head, _, rows = render_outline(article).partition("\n")
+    return discord.Embed(
+        title=truncate(head.replace("**", ""), MAX_EMBED_TITLE),
+        description=truncate(rows, MAX_EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
+
+
+def button_label(text: str) -> str:
+    """Cap a button label to Discord's 80 characters."""
+    return truncate(text, MAX_BUTTON_LABEL)

@@ -1,0 +1,148 @@
+"""Buttons and the intent modal. Buttons are DynamicItems: their custom_id carries what they need,
+so they keep working after a restart and need no per-message memory."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.core.dialogue import Reply, State
+from bot.discord.context import Services, conversation_key, is_moderator, services_of
+from bot.discord.render import NO_PINGS, button_label, render_reply
+from bot.service import TurnResult
+
+Item = discord.ui.Button[discord.ui.View]
+MAX_ROW = 5
+
+
+class MoreButton(discord.ui.DynamicItem[Item], template=r"ab:more:(?P<s>[a-z0-9-]+):(?P<c>\d+)"):
+    """Continue the passage from where this answer stopped (for whoever clicks)."""
+
+    def __init__(self, section_id: str, cursor: int) -> None:
+        self.section_id, self.cursor = section_id, cursor
+        super().__init__(
+            discord.ui.Button(
+                label="More",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"ab:more:{section_id}:{cursor}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> MoreButton:
+        """Rebuild the button from its custom_id."""
+        return cls(match["s"], int(match["c"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Quote the next sentences."""
+        svc = services_of(interaction)
+        if not svc.app.knowledge.article.has_section(self.section_id):
+            await interaction.response.send_message("That passage is gone.", ephemeral=True)
+            return
+        key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
+        result = await svc.app.service.more(key, State(None, self.section_id, self.cursor))
+        await send_result(interaction, svc, result)
+
+
+class PickButton(discord.ui.DynamicItem[Item], template=r"ab:pick:(?P<i>[a-z0-9-]+)"):
+    """A "did you mean" choice: answers that intent."""
+
+    def __init__(self, intent_id: str, label: str = "") -> None:
+        self.intent_id = intent_id
+        super().__init__(
+            discord.ui.Button(
+                label=button_label(label or intent_id),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ab:pick:{intent_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PickButton:
+        """Rebuild the button from its custom_id."""
+        return cls(match["i"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer the chosen intent."""
+        svc = services_of(interaction)
+        if svc.app.knowledge.intents.get(self.intent_id) is None:
+            await interaction.response.send_message("That answer was removed.", ephemeral=True)
+            return
+        key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
+        await send_result(interaction, svc, await svc.app.service.choose(key, self.intent_id))
+
+
+class VoteButton(discord.ui.DynamicItem[Item], template=r"ab:vote:(?P<t>\d+):(?P<v>up|down)"):
+    """👍 / 👎 on an answer: one vote per user per answer, the latest counts."""
+
+    def __init__(self, turn_id: int, vote: str) -> None:
+        self.turn_id, self.vote = turn_id, vote
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if vote == "up" else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ab:vote:{turn_id}:{vote}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> VoteButton:
+        """Rebuild the button from its custom_id."""
+        return cls(int(match["t"]), match["v"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Store the vote and thank the voter privately."""
+        store = services_of(interaction).app.store
+        ok = await store.record_feedback(
+            self.turn_id, str(interaction.user.id), 1 if self.vote == "up" else -1
+        )
+        text = "Thanks for the feedback!" if ok else "That answer is no longer on record."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def reply_view(result: TurnResult) -> discord.ui.View | None:
+    """Buttons for a reply: More and feedback for answers, choices when ambiguous."""
+    reply: Reply = result.reply
+    view = discord.ui.View(timeout=None)
+    if reply.answered and reply.quote is not None and reply.section_id:
+        view.add_item(MoreButton(reply.section_id, reply.quote.end))
+        view.add_item(VoteButton(result.turn_id, "up"))
+        view.add_item(VoteButton(result.turn_id, "down"))
+    if not reply.answered:  # related questions of an answer are listed in text instead
+        for suggestion in reply.suggestions[:MAX_ROW]:
+            view.add_item(PickButton(suggestion.intent_id, suggestion.label))
+    return view if view.children else None
+
+
+async def send_result(
+    interaction: discord.Interaction[Any],
+    svc: Services,
+    result: TurnResult,
+    *,
+    ephemeral: bool = False,
+) -> None:
+    """Answer an interaction with a rendered reply and its buttons."""
+    rendered = render_reply(svc.app.knowledge.article, result.reply)
+    view = reply_view(result)
+    kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+    if view is not None:
+        kwargs["view"] = view
+    if rendered.embed is not None:
+        kwargs["embed"] = rendered.embed
+    await interaction.response.send_message(rendered.content, **kwargs)
+
+
+def moderator_only(interaction: discord.Interaction[Any]) -> bool:
+    """Re-check at execution time that the person acting is a moderator now."""
+    return is_moderator(interaction.user, services_of(interaction).settings)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (MoreButton, PickButton, VoteButton)
