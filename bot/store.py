@@ -240,7 +240,7 @@ class Store:
     async def unanswered(self, limit: int = 10) -> list[UnansweredQuestion]:
         """Return questions that got no answer, most frequent first."""
         sql = (
-            "SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section)"
+            "SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section), max(id)"
             " FROM turns WHERE answered=0 AND kind IN ('off_topic','not_in_article','ambiguous')"
             " GROUP BY q ORDER BY n DESC, max(at) DESC LIMIT ?"
         )

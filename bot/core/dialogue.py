@@ -8,7 +8,7 @@ from enum import StrEnum
 from bot.core.article import Article, Quote, location
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matcher import Candidate, Matcher, MatchSettings, Query
-from bot.core.text import QUESTION_WORDS, clean_user_text, normalise
+from bot.core.text import clean_user_text, normalise
 from bot.errors import UnknownIntentError
 
 
@@ -192,8 +192,8 @@ class Engine:
         return best
 
     def _bare_question(self, query: Query) -> bool:
-        """ "why?", "how so?": a question word alone asks to go on with the passage."""
-        return not query.content and 0 < len(query.words) <= 2 and query.words[0] in QUESTION_WORDS
+        """ "why?", "how so?": asking for the reason or the way means reading on in the passage."""
+        return not query.content and 0 < len(query.words) <= 2 and query.words[0] in ("why", "how")
 
     def _contextual(self, query: Query) -> bool:
         """A short question with a pronoun, an opener like "and", or hardly any topic words."""

@@ -137,7 +137,8 @@ class Matcher:
         best = process.extractOne(
             word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff
         )
-        return best[0] if best is not None else word
+        # "messi" is not a typo of "mess": dropping letters off the end makes another word.
+        return best[0] if best is not None and not word.startswith(best[0]) else word
 
     def rank(self, query: Query, *, limit: int = 5) -> list[Candidate]:
         """Return up to ``limit`` intents, best first, scored 0-100."""
