@@ -24,24 +24,26 @@ class IntentModal(discord.ui.Modal, title="Add an intent"):
     """Five fields: id, section, examples (one per line), optional quote and lead."""
 
     intent_id: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Intent id", placeholder="e.g. kerry-career", max_length=64
+        label="Intent id", placeholder="e.g. kerry-career", max_length=64, custom_id="id"
     )
     section: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Section id", placeholder="see /sections", max_length=64
+        label="Section id", placeholder="see /sections", max_length=64, custom_id="section"
     )
     examples: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Example questions (one per line, at least 5)",
         style=discord.TextStyle.paragraph,
         max_length=4000,
+        custom_id="examples",
     )
     quote: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Quote (optional, exact article text)",
         style=discord.TextStyle.paragraph,
         required=False,
         max_length=4000,
+        custom_id="quote",
     )
     lead: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Lead sentence (optional)", required=False, max_length=300
+        label="Lead sentence (optional)", required=False, max_length=300, custom_id="lead"
     )
 
     def __init__(self, *, question: str = "", section: str = "") -> None:

@@ -1,0 +1,93 @@
+"""Run the real ArticleBot (real discord.py client) against the loopback fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, build_app
+from bot.discord.client import ArticleBot
+from bot.discord.runner import build_bot
+from tests.conftest import ROOT
+from tests.fakediscord import FakeDiscord
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Running:
+    """A started bot with its fake Discord, app and data folder."""
+
+    fake: FakeDiscord
+    bot: ArticleBot
+    app: App
+    folder: Path
+
+    async def ask(self, text: str, **kwargs: Any) -> tuple[Json, Json]:
+        """Mention the bot with ``text``; return (the question message, the bot's reply)."""
+        author = kwargs.pop("author", self.fake.default_user)
+        sent = await self.fake.send_message(
+            author, f"{self.fake.bot_user.mention} {text}", **kwargs
+        )
+        reply = await self.fake.wait_for_bot_message(
+            lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"]
+        )
+        return sent, reply
+
+
+def write_config(folder: Path, fake: FakeDiscord, discord_settings: str) -> Path:
+    """A config.yaml using the shipped article, a copy of the intents and a fresh database."""
+    shutil.copytree(ROOT / "intents", folder / "intents")
+    config = folder / "config.yaml"
+    config.write_text(
+        f"sections: {ROOT / 'seeds' / 'sections.yaml'}\nintents: intents\ndatabase: bot.db\n"
+        f"discord:\n  api_base: {fake.api_base}\n  gateway_url: {fake.gateway_url}\n"
+        f"{discord_settings}",
+        encoding="utf-8",
+    )
+    return config
+
+
+@asynccontextmanager
+async def running_bot(folder: Path, discord_settings: str = "") -> AsyncIterator[Running]:
+    """Start fake Discord and the bot; on exit check the bot lived and traffic matched the spec."""
+    async with FakeDiscord() as fake:
+        with fake.patch_client():
+            app = await build_app(write_config(folder, fake, discord_settings))
+            bot = build_bot(app, guild_ready_timeout=0.01)
+            task = asyncio.create_task(bot.start("test-token"))
+            ready = asyncio.create_task(bot.wait_until_ready())
+            try:
+                await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+                if task.done():
+                    task.result()
+                assert ready.done(), "the bot did not become ready"
+                yield Running(fake, bot, app, folder)
+                assert not task.done(), f"the bot task ended: {task.exception()!r}"
+            finally:
+                ready.cancel()
+                await bot.close()
+                await asyncio.wait_for(task, 5)
+                await app.store.close()
+        assert fake.spec_errors == []
+
+
+def quote_of(embed: Json) -> str:
+    """The block-quoted text of an answer embed, without the ``> `` markers."""
+    lines = [line[2:] for line in embed["description"].split("\n") if line.startswith("> ")]
+    return "\n".join(lines)
+
+
+def custom_ids(message: Json) -> list[str]:
+    """Every component custom_id of a message, in order."""
+    return [
+        c["custom_id"]
+        for row in message.get("components", [])
+        for c in row["components"]
+        if "custom_id" in c
+    ]

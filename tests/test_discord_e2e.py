@@ -1,0 +1,203 @@
+"""End to end: the real discord.py client of the bot against the loopback fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.discord_harness import Running, custom_ids, quote_of, running_bot
+
+ARTICLE = (ROOT / "seeds" / "article.txt").read_text(encoding="utf-8")
+SETTINGS = "  cooldown_burst: 50\n  moderator_roles: [Moderator]\n  channels: [questions]\n"
+
+
+@pytest.fixture
+async def run(tmp_path: Path) -> AsyncIterator[Running]:
+    """The bot running against a fresh fake Discord."""
+    async with running_bot(tmp_path, SETTINGS) as running:
+        yield running
+
+
+async def no_more_replies(run: Running, message_id: str) -> bool:
+    """True if no second reply to ``message_id`` arrives shortly."""
+    try:
+        await run.fake.wait_for_bot_message(
+            lambda m: (m.get("message_reference") or {}).get("message_id") == message_id,
+            timeout=0.3,
+        )
+    except TimeoutError:
+        return True
+    return False
+
+
+async def test_mentioned_question_gets_one_reply_quoting_the_article(run: Running) -> None:
+    """A mention is answered once, as a reply, with the quote on its own lines, pinging nobody."""
+    sent, reply = await run.ask("what does russia gain from all this?")
+    embed = reply["embeds"][0]
+    assert quote_of(embed) and quote_of(embed) in ARTICLE
+    assert "¶7" in embed["title"]
+    assert reply["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert any(cid.startswith("ab:more:") for cid in custom_ids(reply))
+    assert await no_more_replies(run, sent["id"])
+
+
+async def test_more_button_continues_the_passage(run: Running) -> None:
+    """Clicking More quotes the sentences after the previous quote."""
+    _, reply = await run.ask("what does russia gain")
+    first = quote_of(reply["embeds"][0])
+    more_id = next(c for c in custom_ids(reply) if c.startswith("ab:more:"))
+    clicked = await run.fake.click(reply, more_id)
+    following = quote_of(clicked.embeds[0])
+    assert following in ARTICLE and ARTICLE.index(following) > ARTICLE.index(first)
+
+
+async def test_did_you_mean_button_answers_the_choice(run: Running) -> None:
+    """An ambiguous question offers choices; clicking one answers that intent."""
+    _, reply = await run.ask("turkey")
+    picks = [c for c in custom_ids(reply) if c.startswith("ab:pick:")]
+    assert 2 <= len(picks) <= 3 and "Did you mean" in reply["content"]
+    clicked = await run.fake.click(reply, picks[0])
+    assert quote_of(clicked.embeds[0]) in ARTICLE
+    turns = await run.app.store.recent_turns(1)
+    assert turns[0].intent == picks[0].removeprefix("ab:pick:")
+
+
+async def test_feedback_is_stored_once_per_user(run: Running) -> None:
+    """👍 then 👎 by one user leaves one vote (the latest), acknowledged privately."""
+    _, reply = await run.ask("aleppo")
+    up = next(c for c in custom_ids(reply) if c.endswith(":up"))
+    down = next(c for c in custom_ids(reply) if c.endswith(":down"))
+    first = await run.fake.click(reply, up)
+    assert first.ephemeral and "Thanks" in (first.content or "")
+    await run.fake.click(reply, down)
+    turn_id = int(up.split(":")[2])
+    assert await run.app.store.feedback_for(turn_id) == {str(run.fake.default_user.id): -1}
+
+
+async def test_summary_with_section_autocomplete(run: Running) -> None:
+    """/summary's section autocomplete offers section ids; the summary cites paragraphs."""
+    choices = await run.fake.autocomplete("summary", {"section": "tur"}, focused="section")
+    assert [c["value"] for c in choices] == ["turkey-coup"]
+    everything = await run.fake.autocomplete("summary", {"section": ""}, focused="section")
+    assert 1 < len(everything) <= 25
+    result = await run.fake.run_slash("summary", {"section": "turkey-coup"})
+    assert "¶5" in result.embeds[0]["description"]
+    whole = await run.fake.run_slash("summary")
+    assert "(¶" in whole.embeds[0]["description"]
+
+
+async def test_moderator_adds_an_intent_through_the_modal(run: Running) -> None:
+    """A moderator's /intent add writes its own file, reloads, and the intent answers at once."""
+    moderator = run.fake.add_user("mod")
+    run.fake.add_member(moderator, permissions=0x20)
+    opened = await run.fake.run_slash("intent add", user=moderator)
+    assert opened.type == 9 and opened.modal_custom_id == "ab:intent-add"
+    examples = "\n".join(
+        [
+            "what zebra crossing did kerry use",
+            "zebra crossing?",
+            "tell me about the zebra crossing",
+            "kerry and the zebra crossing",
+            "where is the zebra crossing",
+        ]
+    )
+    done = await run.fake.submit_modal(
+        opened.modal_custom_id,
+        {
+            "id": "zebra-crossing",
+            "section": "kerry-and-leverage",
+            "examples": examples,
+            "quote": "this entire Syrian mayhem",
+            "lead": "",
+        },
+        user=moderator,
+    )
+    assert done.ephemeral and "zebra-crossing" in (done.content or "")
+    assert (run.folder / "intents" / "added-zebra-crossing.yaml").exists()
+    _, reply = await run.ask("what about the zebra crossing")
+    assert quote_of(reply["embeds"][0]) == "this entire Syrian mayhem"
+    audit = await run.app.store.audit_log()
+    assert audit[0][1:3] == (str(moderator.id), "intent.add")
+
+
+async def test_intent_add_refused_for_a_member(run: Running) -> None:
+    """A member without Manage Server or the moderator role is refused, privately, with no modal."""
+    result = await run.fake.run_slash("intent add")
+    assert result.type == 4 and result.ephemeral and "moderators" in (result.content or "")
+    role_holder = run.fake.add_user("helper")
+    run.fake.add_member(role_holder, roles=["Moderator"])
+    assert (await run.fake.run_slash("intent add", user=role_holder)).type == 9
+
+
+async def test_broken_modal_input_is_rejected_precisely(run: Running) -> None:
+    """Unknown section and too few examples come back by field name; nothing is written."""
+    moderator = run.fake.add_user("mod")
+    run.fake.add_member(moderator, permissions=0x20)
+    opened = await run.fake.run_slash("intent add", user=moderator)
+    assert opened.modal_custom_id is not None
+    done = await run.fake.submit_modal(
+        opened.modal_custom_id,
+        {"id": "broken", "section": "mars", "examples": "one\ntwo", "quote": "", "lead": ""},
+        user=moderator,
+    )
+    text = done.content or ""
+    assert done.ephemeral and "`section`: unknown section 'mars'" in text
+    assert "`examples`: needs at least 5 examples, has 2" in text
+    assert not list((run.folder / "intents").glob("added-*"))
+
+
+async def test_everyone_mention_pings_nobody(run: Running) -> None:
+    """A question containing @everyone and a role mention is answered without pinging anyone."""
+    role = run.fake.add_role("Everyone-ish", mentionable=True)
+    _, reply = await run.ask(
+        f"@everyone {role.mention} what does russia gain?", mention_everyone=True
+    )
+    assert reply["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert reply["mentions"] == [] and reply["mention_roles"] == []
+    assert reply["mention_everyone"] is False
+
+
+async def test_bots_are_ignored(run: Running) -> None:
+    """Another bot mentioning us gets no reply (and our own echoed replies start no loop)."""
+    other = run.fake.add_user("otherbot", bot=True)
+    sent = await run.fake.send_message(other, f"{run.fake.bot_user.mention} what does russia gain")
+    assert await no_more_replies(run, sent["id"])
+    _, reply = await run.ask("aleppo")
+    assert await no_more_replies(run, reply["id"])
+
+
+async def test_watched_channel_is_answered_without_mention(run: Running) -> None:
+    """Messages in a channel listed in config are answered without a mention; others are not."""
+    watched = run.fake.add_channel("questions")
+    sent = await run.fake.send_message(run.fake.default_user, "turky coup", channel_id=watched.id)
+    reply = await run.fake.wait_for_bot_message(
+        lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"]
+    )
+    assert "Turkey" in quote_of(reply["embeds"][0])
+    other = await run.fake.send_message(run.fake.default_user, "turky coup")
+    assert await no_more_replies(run, other["id"])
+
+
+async def test_reconnect_then_still_answers(run: Running) -> None:
+    """After a gateway RECONNECT (op 7) the bot resumes and keeps answering."""
+    await run.fake.send_reconnect()
+    assert run.fake.resume_count == 1
+    _, reply = await run.ask("aleppo")
+    assert quote_of(reply["embeds"][0]) in ARTICLE
+
+
+async def test_cooldown(tmp_path: Path) -> None:
+    """Past the burst, a user gets a short cooldown note instead of an answer."""
+    async with running_bot(tmp_path, "  cooldown_burst: 2\n  cooldown_seconds: 60\n") as run:
+        for _ in range(2):
+            _, reply = await run.ask("aleppo")
+            assert reply["embeds"]
+        _, reply = await run.ask("aleppo")
+        assert "ask again in" in reply["content"] and not reply["embeds"]
+        slash = await run.fake.run_slash("ask", {"question": "aleppo"})
+        assert slash.ephemeral and "ask again in" in (slash.content or "")
+        await asyncio.sleep(0)
