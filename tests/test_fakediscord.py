@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import discord
 import pytest
@@ -109,7 +110,7 @@ async def bot(fake: FakeDiscord) -> AsyncIterator[MiniBot]:
     assert fake.spec_errors == []
 
 
-async def mention_and_get_reply(fake: FakeDiscord) -> tuple[dict[str, object], dict[str, object]]:
+async def mention_and_get_reply(fake: FakeDiscord) -> tuple[dict[str, Any], dict[str, Any]]:
     """Mention the bot as the default user; return (sent message, bot reply)."""
     sent = await fake.send_message(fake.default_user, f"{fake.bot_user.mention} hi there")
     reply = await fake.wait_for_bot_message(lambda m: m["kind"] == "message")
@@ -136,7 +137,7 @@ async def test_mention_gets_reply_without_pings(fake: FakeDiscord, bot: MiniBot)
     sent, reply = await mention_and_get_reply(fake)
     assert reply["content"] == "Hello!"
     assert reply["type"] == 19
-    assert reply["message_reference"]["message_id"] == sent["id"]  # type: ignore[index]
+    assert reply["message_reference"]["message_id"] == sent["id"]
     assert reply["allowed_mentions"] == {"parse": []}
     assert reply["mentions"] == []
     assert bot.seen[-1].content.endswith("hi there")  # mentioned: content visible
@@ -210,7 +211,7 @@ async def test_closed_socket_resumes_with_missed_events(fake: FakeDiscord, bot: 
     sent = await fake.send_message(fake.default_user, f"{fake.bot_user.mention} missed?")
     reply = await fake.wait_for_bot_message()
     assert fake.resume_count == 1
-    assert reply["message_reference"]["message_id"] == sent["id"]  # type: ignore[index]
+    assert reply["message_reference"]["message_id"] == sent["id"]
 
 
 async def test_rate_limit_is_retried(fake: FakeDiscord, bot: MiniBot) -> None:
