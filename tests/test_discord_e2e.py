@@ -201,3 +201,83 @@ async def test_cooldown(tmp_path: Path) -> None:
         slash = await run.fake.run_slash("ask", {"question": "aleppo"})
         assert slash.ephemeral and "ask again in" in (slash.content or "")
         await asyncio.sleep(0)
+
+
+async def moderator(run: Running, name: str = "mod") -> object:
+    """A new member with Manage Server."""
+    user = run.fake.add_user(name)
+    run.fake.add_member(user, permissions=0x20)
+    return user
+
+
+async def test_intent_list_test_reload_and_remove(run: Running) -> None:
+    """Moderators list, test, reload and remove intents; hand-written intents cannot be removed."""
+    mod = await moderator(run)
+    listed = await run.fake.run_slash("intent list", {"section": "turkey-coup"}, user=mod)
+    assert listed.ephemeral and "`turkey-coup`" in listed.embeds[0]["description"]
+    tested = await run.fake.run_slash("intent test", {"question": "turky coup"}, user=mod)
+    assert "Outcome: **answer** → `turkey-coup`" in (tested.content or "")
+    reloaded = await run.fake.run_slash("intent reload", user=mod)
+    assert "Reloaded" in (reloaded.content or "")
+    refused = await run.fake.run_slash("intent remove", {"id": "turkey-coup"}, user=mod)
+    assert refused.ephemeral and "only a person edits" in (refused.content or "")
+    assert run.app.knowledge.intents.get("turkey-coup") is not None
+
+
+async def test_broken_file_on_reload_keeps_the_last_good_set(run: Running) -> None:
+    """/intent reload with a broken file reports file:line: key and keeps answering."""
+    mod = await moderator(run)
+    bad = run.folder / "intents" / "zz-broken.yaml"
+    bad.write_text("version: 1\nintents:\n  - id: x\n    section: mars\n", encoding="utf-8")
+    result = await run.fake.run_slash("intent reload", user=mod)
+    assert f"{bad}:4: x.section: unknown section 'mars'" in (result.content or "")
+    _, reply = await run.ask("turky coup")
+    assert "Turkey" in quote_of(reply["embeds"][0])
+
+
+async def test_unanswered_make_intent_prefills_the_modal(run: Running) -> None:
+    """/unanswered lists missed questions; Make intent opens the modal prefilled with the question."""
+    await run.ask("who won the chess olympiad in 2016?")
+    mod = await moderator(run)
+    listed = await run.fake.run_slash("unanswered", user=mod)
+    assert "who won the chess olympiad in 2016?" in (listed.content or "")
+    assert listed.message is not None
+    button = next(c for c in custom_ids(listed.message) if c.startswith("ab:mk:"))
+    opened = await run.fake.click(listed.message, button, user=mod)
+    assert opened.type == 9
+    fields = {
+        c["custom_id"]: c.get("value")
+        for row in opened.data["components"]
+        for c in row["components"]
+    }
+    assert fields["examples"] == "who won the chess olympiad in 2016?"
+
+
+async def test_moderator_button_rechecks_permission(run: Running) -> None:
+    """A Make intent button posted to a moderator refuses them once they lost the role."""
+    await run.ask("what is the capital of peru?")
+    user = run.fake.add_user("temp-mod")
+    run.fake.add_member(user, roles=["Moderator"])
+    listed = await run.fake.run_slash("unanswered", user=user)
+    assert listed.message is not None
+    button = next(c for c in custom_ids(listed.message) if c.startswith("ab:mk:"))
+    run.fake.guild.members[user.id].roles = []
+    clicked = await run.fake.click(listed.message, button, user=user)
+    assert clicked.type == 4 and clicked.ephemeral and "moderators" in (clicked.content or "")
+
+
+async def test_stats_quote_sections_and_ask(run: Running) -> None:
+    """/stats counts answers and votes; /quote, /sections and ephemeral /ask work."""
+    _, reply = await run.ask("aleppo")
+    await run.fake.click(reply, next(c for c in custom_ids(reply) if c.endswith(":up")))
+    stats = await run.fake.run_slash("stats", user=await moderator(run))
+    fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    assert fields["Turns"] == "1" and fields["Feedback"].startswith("👍 1")
+    quote = await run.fake.run_slash("quote", {"paragraph": 5})
+    assert quote_of(quote.embeds[0]) in ARTICLE and "¶5" in quote.embeds[0]["title"]
+    outline = await run.fake.run_slash("sections")
+    assert "`what-russia-gains`" in outline.embeds[0]["description"]
+    asked = await run.fake.run_slash("ask", {"question": "turky coup", "ephemeral": True})
+    assert asked.ephemeral and "Turkey" in quote_of(asked.embeds[0])
+    missing = await run.fake.run_slash("quote", {"paragraph": 99})
+    assert missing.ephemeral and "no ¶99" in (missing.content or "")
