@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
+import shutil
 import sys
+import textwrap
 from typing import Any, TextIO
 
 from bot.core.article import Article, location
@@ -16,6 +19,7 @@ from bot.service import ChatService, TurnResult
 from bot.store import ConversationKey
 
 PROMPT = "you> "
+BOLD = re.compile(r"\*\*(.+?)\*\*")
 COMMANDS = "/summary [section]  /sections  /more  /help  /quit"
 
 
@@ -85,7 +89,25 @@ async def interactive(service: ChatService, key: ConversationKey) -> None:
         text = line.strip()
         if text in ("/quit", "/exit"):
             return
-        print(await _chat_line(service, key, text) + "\n")
+        print(for_terminal(await _chat_line(service, key, text)) + "\n")
+
+
+def for_terminal(text: str, width: int | None = None) -> str:
+    """Markdown-ish reply text made readable in a terminal: bold via ANSI (when a tty), and lines
+    wrapped to the window, block quotes keeping their ``> `` marker."""
+    tty = sys.stdout.isatty()
+    text = BOLD.sub(lambda m: f"\033[1m{m.group(1)}\033[0m" if tty else m.group(1), text)
+    width = width or shutil.get_terminal_size((100, 20)).columns
+    lines = []
+    for line in text.split("\n"):
+        quoted = line.startswith("> ")
+        body = line[2:] if quoted else line
+        prefix = "> " if quoted else ""
+        lines.extend(
+            textwrap.wrap(body, width - 1, initial_indent=prefix, subsequent_indent=prefix or "  ")
+            or [line]
+        )
+    return "\n".join(lines)
 
 
 async def _chat_line(service: ChatService, key: ConversationKey, text: str) -> str:

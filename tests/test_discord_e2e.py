@@ -236,7 +236,7 @@ async def test_broken_file_on_reload_keeps_the_last_good_set(run: Running) -> No
 
 
 async def test_unanswered_make_intent_prefills_the_modal(run: Running) -> None:
-    """/unanswered lists missed questions; Make intent opens the modal prefilled with the question."""
+    """/unanswered lists missed questions; Make intent opens the modal prefilled with one."""
     await run.ask("who won the chess olympiad in 2016?")
     mod = await moderator(run)
     listed = await run.fake.run_slash("unanswered", user=mod)
