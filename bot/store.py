@@ -15,6 +15,7 @@ from types import TracebackType
 
 import aiosqlite
 
+from bot.batching import GroupCommit
 from bot.core.dialogue import State
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
@@ -97,6 +98,10 @@ class Store:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        # Turns are the hot write path: batched into shared commits by one writer.
+        self._turns: GroupCommit[tuple[TurnRecord, State | None], int] = GroupCommit(
+            self._insert_turn, self._db.commit, self._db.rollback
+        )
 
     @classmethod
     async def open(cls, path: Path, *, busy_timeout_ms: int = 5000) -> Store:
@@ -120,7 +125,8 @@ class Store:
         await self.close()
 
     async def close(self) -> None:
-        """Commit and close the connection."""
+        """Finish queued writes, commit and close the connection."""
+        await self._turns.close()
         await self._db.commit()
         await self._db.close()
 
@@ -148,7 +154,15 @@ class Store:
         return State(data.get("intent"), str(data["section"]), int(data["cursor"]))
 
     async def record_turn(self, turn: TurnRecord, state: State | None) -> int:
-        """Log a turn and save the conversation state in one transaction; return the turn id."""
+        """Log a turn and save the conversation state; return the turn id once committed.
+
+        Concurrent callers share commits (group commit), so throughput grows with load while
+        no caller gets an id for a turn that is not yet on disk.
+        """
+        return await self._turns.submit((turn, state))
+
+    async def _insert_turn(self, item: tuple[TurnRecord, State | None]) -> int:
+        turn, state = item
         now = time.time()
         key = turn.key
         cursor = await self._db.execute(
@@ -178,7 +192,6 @@ class Store:
                 " DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
                 (key.guild, key.channel, key.user, blob, now),
             )
-        await self._db.commit()
         return turn_id
 
     async def turn(self, turn_id: int) -> TurnRecord | None:

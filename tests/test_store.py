@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bot.core.dialogue import State
 from bot.store import MIGRATIONS, ConversationKey, Store, TurnRecord
@@ -97,3 +100,29 @@ async def test_audit_log(tmp_path: Path) -> None:
         entries = await store.audit_log()
         assert [(e[1], e[2], e[3]) for e in entries] == [("mod#1", "intent.add", "added x")]
         assert entries[0][0] > 0
+
+
+async def test_concurrent_turns_share_commits_and_all_land(tmp_path: Path) -> None:
+    """Hundreds of concurrent turns are all committed, with distinct ids, before callers resume."""
+    path = tmp_path / "bot.db"
+    async with await Store.open(path) as store:
+        keys = [ConversationKey("g", "c", f"u{n}") for n in range(100)]
+        ids = await asyncio.gather(
+            *(
+                store.record_turn(turn(k, f"q{i}", answered=True), State("coup", "turkey-coup", i))
+                for i, k in enumerate(keys * 3)
+            )
+        )
+        assert len(set(ids)) == 300
+        with sqlite3.connect(path) as other:  # another connection sees them: committed
+            assert other.execute("SELECT count(*) FROM turns").fetchone()[0] == 300
+
+
+async def test_a_failed_write_is_reported_and_the_writer_goes_on(tmp_path: Path) -> None:
+    """A turn that cannot be stored raises for its caller; later turns are still stored."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        broken = TurnRecord(ALICE, object(), "answer", None, None, 0.0, False)  # type: ignore[arg-type]
+        with pytest.raises(sqlite3.Error):
+            await store.record_turn(broken, None)
+        assert await store.record_turn(turn(BOB, "fine", answered=True), None) > 0
+        assert [t.question for t in await store.recent_turns()] == ["fine"]
