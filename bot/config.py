@@ -41,6 +41,7 @@ class Config:
     sections: Path = Path("seeds/sections.yaml")
     intents: Path = Path("intents")
     database: Path = Path("data/article-bot.db")
+    reload_seconds: float = 2.0
     matching: MatchSettings = field(default_factory=MatchSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)

@@ -44,6 +44,11 @@ MIGRATIONS: tuple[str, ...] = (
         actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE delivery_failures (
+        turn_id INTEGER NOT NULL REFERENCES turns(id), at REAL NOT NULL, error TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -292,6 +297,20 @@ class Store:
     async def _pairs(self, sql: str, params: Sequence[object] = ()) -> list[tuple[str, int]]:
         async with self._db.execute(sql, params) as cursor:
             return [(str(a), int(b)) async for a, b in cursor]
+
+    async def record_delivery_failure(self, turn_id: int, error: str) -> None:
+        """Remember that the reply to a logged turn could not be posted (after retries)."""
+        await self._db.execute(
+            "INSERT INTO delivery_failures (turn_id, at, error) VALUES (?,?,?)",
+            (turn_id, time.time(), error[:500]),
+        )
+        await self._db.commit()
+
+    async def delivery_failures(self) -> list[tuple[int, str]]:
+        """Return (turn id, error) of replies that could not be posted, oldest first."""
+        sql = "SELECT turn_id, error FROM delivery_failures ORDER BY rowid"
+        async with self._db.execute(sql) as cursor:
+            return [(int(t), str(e)) async for t, e in cursor]
 
     async def audit(self, actor: str, action: str, detail: str) -> None:
         """Record a moderator's change (who, when, what)."""

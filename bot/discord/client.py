@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -14,9 +15,9 @@ from bot.discord.cogs.moderation import IntentGroup, ModerationCog
 from bot.discord.cogs.summaries import SummaryCog
 from bot.discord.context import Services
 from bot.discord.modals import MakeIntentButton
-from bot.discord.render import NO_PINGS
+from bot.discord.render import NO_PINGS, safe_text
 from bot.discord.views import DYNAMIC_ITEMS
-from bot.errors import ArticleBotError
+from bot.errors import ArticleBotError, IntentError
 from bot.messages import GENERIC, user_message
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,14 @@ class ArticleTree(app_commands.CommandTree[Any]):
             text = GENERIC
         await _send_ephemeral(interaction, text)
 
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Once shutting down, take no new commands."""
+        services: Services = interaction.client.services
+        if services.lifecycle.accepting:
+            return True
+        await _send_ephemeral(interaction, "I'm restarting; please ask again in a moment.")
+        return False
+
 
 class ArticleBot(commands.Bot):
     """The article bot. Resources come in as keyword-only arguments (see ``runner``)."""
@@ -63,15 +72,37 @@ class ArticleBot(commands.Bot):
             **options,
         )
         self.services = services
+        self._watching: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        """Register cogs and persistent buttons, then sync slash commands."""
+        """Register cogs and persistent buttons, sync slash commands, start watching intents."""
         await self.add_cog(AskCog(self, self.services))
         await self.add_cog(SummaryCog(self.services))
         await self.add_cog(ModerationCog(self.services))
         self.tree.add_command(IntentGroup())
         self.add_dynamic_items(*DYNAMIC_ITEMS, MakeIntentButton)
         await self.sync_commands()
+        interval = self.services.app.config.reload_seconds
+        if interval > 0:
+            self._watching = asyncio.create_task(self.services.watcher.run(interval))
+
+    async def close(self) -> None:
+        """Stop watching intent files, then disconnect."""
+        if self._watching is not None:
+            self._watching.cancel()
+        await super().close()
+
+    async def report_reload_error(self, error: IntentError) -> None:
+        """Post a rejected reload to the moderators' log channel, if one is configured."""
+        channel_id = self.services.settings.log_channel
+        channel = self.get_channel(int(channel_id)) if channel_id else None
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        text = "Intent files changed but were rejected; the last good set is still in force.\n"
+        try:
+            await channel.send(safe_text(text + user_message(error)), allowed_mentions=NO_PINGS)
+        except discord.HTTPException:
+            log.warning("could not post the reload error to channel %s", channel_id)
 
     async def sync_commands(self) -> None:
         """Sync to the configured guilds (instant) or globally (may take a while to show)."""
@@ -88,6 +119,10 @@ class ArticleBot(commands.Bot):
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log an unexpected error in an event handler with its traceback; keep running."""
         log.exception("error in %s", event_method)
+
+
+class ShardedArticleBot(ArticleBot, commands.AutoShardedBot):
+    """The same bot over several shards (``discord.shard_count`` / ``discord.shard_ids``)."""
 
 
 async def _send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:

@@ -11,6 +11,8 @@ from bot.app import App
 from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
 from bot.cooldown import Cooldown
+from bot.discord.lifecycle import Lifecycle
+from bot.reloader import IntentWatcher
 from bot.store import ConversationKey
 
 
@@ -22,6 +24,8 @@ class Services:
     author: IntentAuthor
     cooldown: Cooldown
     settings: DiscordSettings
+    watcher: IntentWatcher
+    lifecycle: Lifecycle
 
 
 class HasServices(Protocol):

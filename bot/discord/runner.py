@@ -1,9 +1,12 @@
-"""Start the Discord bot: configure discord.py, build the app, run until stopped."""
+"""Start the Discord bot: configure discord.py, build the app, run until a signal stops it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +19,14 @@ from bot.app import App, build_app
 from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
 from bot.cooldown import Cooldown
-from bot.discord.client import ArticleBot
+from bot.discord.client import ArticleBot, ShardedArticleBot
 from bot.discord.context import Services
+from bot.discord.lifecycle import Lifecycle
+from bot.errors import IntentError
+from bot.reloader import IntentWatcher
 
 log = logging.getLogger(__name__)
+DRAIN_SECONDS = 10.0
 
 
 def point_at(settings: DiscordSettings) -> None:
@@ -42,27 +49,72 @@ def build_bot(app: App, **options: Any) -> ArticleBot:
         author=IntentAuthor(app.knowledge),
         cooldown=Cooldown(settings.cooldown_burst, settings.cooldown_seconds),
         settings=settings,
+        watcher=IntentWatcher(app.knowledge),
+        lifecycle=Lifecycle(),
     )
-    return ArticleBot(services=services, **options)
+    bot: ArticleBot
+    if settings.shard_count is not None or settings.shard_ids:
+        # Several processes can split a large bot's guilds: each runs the shard_ids it is given.
+        options.setdefault("shard_count", settings.shard_count)
+        options.setdefault("shard_ids", list(settings.shard_ids) or None)
+        bot = ShardedArticleBot(services=services, **options)
+    else:
+        bot = ArticleBot(services=services, **options)
+    services.watcher.on_error = bot.report_reload_error
+    return bot
+
+
+async def serve(bot: ArticleBot, token: str, stop: asyncio.Event) -> None:
+    """Run ``bot`` until it ends or ``stop`` is set; then drain questions in flight and close."""
+    running = asyncio.create_task(bot.start(token), name="discord-client")
+    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if stopping.done():
+        log.info("stopping: no new questions; finishing the ones in flight")
+        if not await bot.services.lifecycle.stop(DRAIN_SECONDS):
+            log.warning("some replies were still in flight after %.0fs", DRAIN_SECONDS)
+        await bot.close()
+    stopping.cancel()
+    await running  # re-raises what ended the client, if it ended by itself
 
 
 async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
     app = await build_app(config_path, db_path)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    reloads: set[asyncio.Task[Any]] = set()
     try:
-        async with build_bot(app) as bot:
-            await bot.start(token)
+        bot = build_bot(app)
+
+        def on_sighup() -> None:
+            task = asyncio.create_task(_quiet(bot.services.watcher.reload("SIGHUP")))
+            reloads.add(task)  # keep a reference until it ends
+            task.add_done_callback(reloads.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, on_sighup)
+        async with bot:
+            await serve(bot, token, stop)
     finally:
         await app.store.close()
+        log.info("database closed")
+
+
+async def _quiet(reload: Awaitable[object]) -> None:
+    """A reload from a signal: its errors are already logged and reported by the watcher."""
+    with contextlib.suppress(IntentError):
+        await reload
 
 
 def run_discord(config_path: Path, db_path: Path | None, token: str, log_level: str) -> int:
-    """Run the bot on Discord until interrupted; returns the process exit code."""
+    """Run the bot on Discord until SIGTERM/SIGINT; returns the process exit code."""
     discord.utils.setup_logging(level=getattr(logging, log_level.upper(), logging.INFO))
     try:
         asyncio.run(_main(config_path, db_path, token))
-    except KeyboardInterrupt:
-        pass
     except discord.LoginFailure:
         log.error("Discord refused the token (DISCORD_TOKEN). Check it in the developer portal.")
         return 1
+    with contextlib.suppress(Exception):
+        logging.shutdown()
     return 0

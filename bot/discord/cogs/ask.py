@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import discord
@@ -12,6 +13,7 @@ from bot.discord.context import Services, conversation_key, services_of
 from bot.discord.render import NO_PINGS, render_reply
 from bot.discord.views import reply_view, send_result
 
+log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@!?(\d+)>")
 
 
@@ -39,8 +41,13 @@ class AskCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Reply once to each question addressed to the bot; bots (and ourselves) are ignored."""
-        if message.author.bot or not self._addressed(message):
+        lifecycle = self.services.lifecycle
+        if message.author.bot or not lifecycle.accepting or not self._addressed(message):
             return
+        async with lifecycle.work():
+            await self._answer(message)
+
+    async def _answer(self, message: discord.Message) -> None:
         wait = self.services.cooldown.retry_after(str(message.author.id))
         if wait > 0:
             note = f"Easy there — you can ask again in {wait:.0f}s."
@@ -54,13 +61,17 @@ class AskCog(commands.Cog):
         result = await self.services.app.service.ask(key, self._question(message))
         rendered = render_reply(self.services.app.knowledge.article, result.reply)
         view = reply_view(result)
-        await message.reply(
-            content=rendered.content,
-            embeds=[rendered.embed] if rendered.embed else [],
-            view=view or discord.utils.MISSING,
-            allowed_mentions=NO_PINGS,
-            mention_author=False,
-        )
+        try:
+            await message.reply(
+                content=rendered.content,
+                embeds=[rendered.embed] if rendered.embed else [],
+                view=view or discord.utils.MISSING,
+                allowed_mentions=NO_PINGS,
+                mention_author=False,
+            )
+        except discord.HTTPException as exc:  # discord.py has already retried 429s and 5xx
+            log.error("reply to message %s failed: %s", message.id, exc)
+            await self.services.app.store.record_delivery_failure(result.turn_id, str(exc))
 
     @app_commands.command(name="ask")
     @app_commands.describe(

@@ -99,7 +99,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
         """Reload intent files; a broken set is refused and the last good one kept."""
         svc = services_of(interaction)
         try:
-            intents = svc.app.knowledge.reload()
+            intents = await svc.watcher.reload(f"/intent reload by {interaction.user.id}")
         except IntentError as exc:
             await interaction.response.send_message(
                 safe_text(user_message(exc)), ephemeral=True, allowed_mentions=NO_PINGS

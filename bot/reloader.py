@@ -1,0 +1,77 @@
+"""Hot reload of intent files: polling, SIGHUP and the /intent reload command all land here.
+
+A change that fails validation is rejected whole: the last good set stays in force, every problem
+is logged as ``file:line: key: message`` and handed to ``on_error`` (the Discord adapter posts it
+to the moderators' log channel).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.core.intents import IntentSet
+from bot.core.knowledge import Knowledge
+from bot.errors import IntentError
+
+log = logging.getLogger(__name__)
+Signature = tuple[tuple[str, int, int], ...]
+ErrorHook = Callable[[IntentError], Awaitable[None]]
+
+
+def folder_signature(folder: Path) -> Signature:
+    """Names, modification times and sizes of the intent files: any edit changes it."""
+    entries = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed between listing and stat
+            continue
+        entries.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
+class IntentWatcher:
+    """Reloads the knowledge's intents when their files change (or when asked)."""
+
+    def __init__(self, knowledge: Knowledge, *, on_error: ErrorHook | None = None) -> None:
+        self.knowledge = knowledge
+        self.on_error = on_error
+        self._seen = folder_signature(knowledge.intents_dir)
+        self._lock = asyncio.Lock()
+
+    async def reload(self, reason: str) -> IntentSet:
+        """Reload now and return the new set; on IntentError the old set stays, and it re-raises."""
+        async with self._lock:
+            self._seen = folder_signature(self.knowledge.intents_dir)
+            try:
+                intents = self.knowledge.reload()
+            except IntentError as exc:
+                log.error(
+                    "intent reload (%s) rejected; keeping the last good set:\n%s", reason, exc
+                )
+                if self.on_error is not None:
+                    await self.on_error(exc)
+                raise
+            log.info("intents reloaded (%s): %d intents", reason, len(intents.intents))
+            return intents
+
+    async def check(self) -> bool:
+        """Reload if any file changed since the last look; return whether it did."""
+        if folder_signature(self.knowledge.intents_dir) == self._seen:
+            return False
+        with contextlib.suppress(IntentError):  # already logged and reported
+            await self.reload("files changed")
+        return True
+
+    async def run(self, interval: float) -> None:
+        """Poll every ``interval`` seconds until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.check()
+            except Exception:  # a watcher that dies silently would stop all reloads
+                log.exception("intent watcher check failed")
