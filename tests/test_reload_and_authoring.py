@@ -1,0 +1,135 @@
+"""Hot reload keeps the last good intent set; moderator authoring is atomic and race-safe."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.authoring import IntentAuthor, IntentDraft
+from bot.config import Config
+from bot.core.article import Article
+from bot.core.knowledge import Knowledge
+from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
+from bot.reloader import IntentWatcher
+from tests.conftest import ROOT
+
+EXAMPLES = (
+    "what is the bellwether",
+    "bellwether?",
+    "tell me about the bellwether",
+    "bellwether meaning",
+    "explain the bellwether",
+)
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path, config: Config, article: Article) -> Knowledge:
+    """Knowledge over a private copy of the shipped intents."""
+    shutil.copytree(ROOT / "intents", tmp_path / "intents")
+    return Knowledge(article, tmp_path / "intents", config.matching, config.dialogue)
+
+
+def draft(intent_id: str = "bellwether") -> IntentDraft:
+    """A valid moderator draft."""
+    return IntentDraft(intent_id, "turkey-coup", EXAMPLES, "failed military coup in Turkey")
+
+
+def touch_later(path: Path) -> None:
+    """Bump a file's mtime so a poll notices the edit even within one clock tick."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+async def test_polling_picks_up_an_edit(knowledge: Knowledge) -> None:
+    """An edited intent file is picked up without a restart."""
+    watcher = IntentWatcher(knowledge)
+    assert not await watcher.check()
+    (knowledge.intents_dir / "extra.yaml").write_text(draft().to_yaml(), encoding="utf-8")
+    assert await watcher.check()
+    assert knowledge.intents.get("bellwether") is not None
+    reply, _ = knowledge.engine.turn("tell me about the bellwether", None)
+    assert reply.intent_id == "bellwether"
+
+
+async def test_a_broken_edit_is_rejected_whole(knowledge: Knowledge) -> None:
+    """A change failing validation keeps the whole previous set and reports file:line: key."""
+    reported: list[IntentError] = []
+
+    async def report(error: IntentError) -> None:
+        reported.append(error)
+
+    watcher = IntentWatcher(knowledge, on_error=report)
+    before = set(knowledge.intents.by_id)
+    good = knowledge.intents_dir / "extra.yaml"
+    good.write_text(draft().to_yaml(), encoding="utf-8")
+    broken = knowledge.intents_dir / "turkey-coup.yaml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("section: turkey-coup", "section: nowhere", 1),
+        encoding="utf-8",
+    )
+    touch_later(broken)
+    assert await watcher.check()
+    assert set(knowledge.intents.by_id) == before  # not even the good new file is half-loaded
+    assert reported and f"{broken}:" in str(reported[0])
+    assert "section: unknown section 'nowhere'" in str(reported[0])
+    with pytest.raises(IntentError):
+        await watcher.reload("manual")
+
+
+async def test_concurrent_adds_of_one_id_one_wins(knowledge: Knowledge) -> None:
+    """Two moderators adding the same id at once: one wins, the other is told clearly."""
+    author = IntentAuthor(knowledge)
+    results = await asyncio.gather(author.add(draft()), author.add(draft()), return_exceptions=True)
+    assert sum(isinstance(r, IntentExistsError) for r in results) == 1
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert len(list(knowledge.intents_dir.glob("added-*.yaml"))) == 1
+
+
+@pytest.mark.parametrize("fail_at", ["write", "fsync", "link"])
+async def test_a_crash_while_writing_leaves_no_file(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch, fail_at: str
+) -> None:
+    """A failure at any step of the write leaves no intent file and the set unchanged."""
+    author = IntentAuthor(knowledge)
+    before = set(knowledge.intents.by_id)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(f"simulated crash at {fail_at}")
+
+    target = {"write": "fdopen", "fsync": "fsync", "link": "link"}[fail_at]
+    monkeypatch.setattr(f"bot.authoring.os.{target}", boom)
+    with pytest.raises(OSError, match="simulated crash"):
+        await author.add(draft())
+    monkeypatch.undo()
+    assert not list(knowledge.intents_dir.glob("added-*"))
+    assert not [p for p in knowledge.intents_dir.iterdir() if p.suffix != ".yaml"]
+    assert set(knowledge.intents.by_id) == before
+
+
+async def test_added_file_is_whole_and_removable(knowledge: Knowledge) -> None:
+    """An added intent is a complete file of its own; removing it restores the set."""
+    author = IntentAuthor(knowledge)
+    await author.add(draft())
+    path = knowledge.intents_dir / "added-bellwether.yaml"
+    assert "version: 1" in path.read_text(encoding="utf-8")
+    await author.remove("bellwether")
+    assert not path.exists() and knowledge.intents.get("bellwether") is None
+    with pytest.raises(ReadOnlyIntentError):
+        await author.remove("turkey-coup")
+
+
+async def test_removing_an_intent_mid_conversation(knowledge: Knowledge) -> None:
+    """A conversation whose last answer was a removed intent goes on without error."""
+    author = IntentAuthor(knowledge)
+    await author.add(draft())
+    _, state = knowledge.engine.turn("tell me about the bellwether", None)
+    assert state is not None and state.intent_id == "bellwether"
+    await author.remove("bellwether")
+    reply, _ = knowledge.engine.turn("more", state)
+    assert reply.answered and reply.quote is not None
+    reply, _ = knowledge.engine.turn("and what about that?", state)
+    assert reply.kind is not None
