@@ -1,0 +1,95 @@
+"""The bot as a real process: SIGHUP reloads intents, SIGTERM finishes replies and exits 0."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.authoring import IntentDraft
+from tests.conftest import ROOT
+from tests.discord_harness import write_config
+from tests.fakediscord import FakeDiscord
+
+
+async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
+    """Run ``article-bot run`` against the fake (no file polling: reloads come from signals)."""
+    config = write_config(folder, fake, "  cooldown_burst: 100\n")
+    config.write_text("reload_seconds: 0\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": "test-token"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=folder,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    for _ in range(300):
+        if fake.identify_count and fake.gateway.session is not None:  # connected to the gateway
+            return proc
+        await asyncio.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the bot process did not connect to the fake")
+
+
+async def ask(fake: FakeDiscord, text: str) -> dict[str, object]:
+    """Mention the bot and wait for the reply to that message."""
+    sent = await fake.send_message(fake.default_user, f"{fake.bot_user.mention} {text}")
+    return await fake.wait_for_bot_message(
+        lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"], timeout=10
+    )
+
+
+async def test_sighup_reloads_intents(tmp_path: Path) -> None:
+    """An intent file added on disk answers after SIGHUP, without a restart."""
+    async with FakeDiscord() as fake:
+        proc = await start_bot(tmp_path, fake)
+        try:
+            examples = (
+                "what about the quokka",
+                "quokka?",
+                "tell me of the quokka",
+                "the quokka question",
+                "explain the quokka",
+            )
+            draft = IntentDraft("quokka", "what-russia-gains", examples, "successful bargain")
+            (tmp_path / "intents" / "quokka.yaml").write_text(draft.to_yaml(), encoding="utf-8")
+            proc.send_signal(signal.SIGHUP)
+            for _ in range(50):
+                reply = await ask(fake, "tell me of the quokka")
+                if reply["embeds"] and "successful bargain" in str(reply["embeds"]):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the new intent never answered")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(proc.wait(), 20)
+
+
+async def test_sigterm_finishes_replies_and_closes_cleanly(tmp_path: Path) -> None:
+    """SIGTERM: questions already taken get their replies, the database is closed, exit code 0."""
+    async with FakeDiscord() as fake:
+        proc = await start_bot(tmp_path, fake)
+        await ask(fake, "aleppo")
+        for n in range(10):
+            await fake.send_message(fake.default_user, f"{fake.bot_user.mention} turky coup {n}")
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+        log = stderr.decode()
+        assert proc.returncode == 0, log
+        assert "Traceback" not in log and "database closed" in log
+        with sqlite3.connect(tmp_path / "bot.db") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            turns = db.execute("SELECT count(*) FROM turns").fetchone()[0]
+        replies = [m for m in fake.bot_messages if m.get("message_reference")]
+        assert turns >= 1 and len(replies) >= turns  # every logged turn got its reply
+        assert fake.spec_errors == []
