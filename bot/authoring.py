@@ -27,6 +27,7 @@ from bot.errors import (
 )
 
 ADDED_PREFIX = "added-"
+TMP_PREFIX, TMP_SUFFIX = ".tmp-", ".part"
 MAX_FIELD = 4000
 
 
@@ -69,6 +70,9 @@ class IntentAuthor:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._lock = asyncio.Lock()
+        # A crash mid-write leaves only a temporary file (never loaded): sweep those away.
+        for stale in knowledge.intents_dir.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"):
+            stale.unlink(missing_ok=True)
 
     def path_for(self, intent_id: str) -> Path:
         """The file a moderator-added intent lives in."""
@@ -122,7 +126,7 @@ class IntentAuthor:
 
 def write_new_file(path: Path, text: str) -> None:
     """Create ``path`` with ``text`` atomically; raise IntentExistsError if it already exists."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import IntentError
 from tests.conftest import ROOT
 from tests.discord_harness import Running, custom_ids, quote_of, running_bot
 
@@ -281,3 +282,17 @@ async def test_stats_quote_sections_and_ask(run: Running) -> None:
     assert asked.ephemeral and "Turkey" in quote_of(asked.embeds[0])
     missing = await run.fake.run_slash("quote", {"paragraph": 99})
     assert missing.ephemeral and "no ¶99" in (missing.content or "")
+
+
+async def test_rejected_reload_is_posted_to_the_log_channel(tmp_path: Path) -> None:
+    """A broken intent file found by the watcher is reported in the moderators' log channel."""
+    settings = "  log_channel: '{channel_id}'\n"
+    async with running_bot(tmp_path, settings) as run:
+        bad = run.folder / "intents" / "zz-broken.yaml"
+        bad.write_text("version: 1\nintents:\n  - id: x\n    section: mars\n", encoding="utf-8")
+        with pytest.raises(IntentError):
+            await run.bot.services.watcher.reload("test")
+        posted = await run.fake.wait_for_bot_message(lambda m: "rejected" in m.get("content", ""))
+        assert f"{bad}:4: x.section: unknown section 'mars'" in posted["content"]
+        assert posted["allowed_mentions"] == {"parse": []}
+        assert run.app.knowledge.intents.get("turkey-coup") is not None

@@ -133,3 +133,11 @@ async def test_removing_an_intent_mid_conversation(knowledge: Knowledge) -> None
     assert reply.answered and reply.quote is not None
     reply, _ = knowledge.engine.turn("and what about that?", state)
     assert reply.kind is not None
+
+
+def test_leftovers_of_a_killed_write_are_swept(knowledge: Knowledge) -> None:
+    """A temporary file left by a process killed mid-write is removed and never loaded."""
+    leftover = knowledge.intents_dir / ".tmp-abc.part"
+    leftover.write_text("version: 1\nintents: [", encoding="utf-8")
+    IntentAuthor(knowledge)
+    assert not leftover.exists()
