@@ -18,7 +18,7 @@ from bot.core.sections import load_article
 from bot.core.summary import summarise
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
-from bot.store import ConversationKey
+from bot.records import ConversationKey
 from bot.terminal import ask_once, interactive, json_lines
 
 DEFAULT_CONFIG = Path("config.yaml")

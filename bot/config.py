@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.dialogue import DialogueSettings
 from bot.core.matcher import MatchSettings
 from bot.core.schema import Checker
+from bot.core.turns import DialogueSettings
 from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, read_yaml
 from bot.errors import ConfigError
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.dialogue import Reply, State
 from bot.core.knowledge import Knowledge
 from bot.core.text import clean_user_text
-from bot.store import ConversationKey, Store, TurnRecord
+from bot.core.turns import Reply, State
+from bot.records import ConversationKey, TurnRecord
+from bot.store import Store
 
 # Questions are stored as asked, but never more than this (a 10,000-character paste).
 MAX_STORED_QUESTION = 2000

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
 
 from bot.batching import GroupCommit
-from bot.core.dialogue import State
+from bot.core.turns import State
+from bot.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -50,51 +50,6 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
-
-
-@dataclass(frozen=True)
-class ConversationKey:
-    """Whose conversation: state is kept per (guild, channel, user)."""
-
-    guild: str
-    channel: str
-    user: str
-
-
-@dataclass(frozen=True)
-class TurnRecord:
-    """One logged turn."""
-
-    key: ConversationKey
-    question: str
-    kind: str
-    intent: str | None
-    section: str | None
-    score: float
-    answered: bool
-
-
-@dataclass(frozen=True)
-class UnansweredQuestion:
-    """A question that got no answer, with how often it was asked."""
-
-    question: str
-    count: int
-    last_at: float
-    section: str | None
-    last_turn_id: int
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Counts for moderators."""
-
-    answers_by_intent: tuple[tuple[str, int], ...]
-    answers_by_section: tuple[tuple[str, int], ...]
-    upvotes: int
-    downvotes: int
-    unanswered: int
-    turns: int
 
 
 class Store:

@@ -15,8 +15,8 @@ from bot.core.render import render_outline, render_reply, render_summary
 from bot.core.summary import summarise
 from bot.errors import ArticleBotError
 from bot.messages import user_message
+from bot.records import ConversationKey
 from bot.service import ChatService, TurnResult
-from bot.store import ConversationKey
 
 PROMPT = "you> "
 BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core.article import Article
-from bot.core.dialogue import Engine, ReplyKind
+from bot.core.dialogue import Engine
+from bot.core.turns import ReplyKind
 
 
 def test_answer_quotes_the_article(engine: Engine, article: Article) -> None:

@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.article import Article
-from bot.core.dialogue import Engine, State
+from bot.core.dialogue import Engine
 from bot.core.render import render_reply
+from bot.core.turns import State
 
 HOSTILE = st.sampled_from(
     [

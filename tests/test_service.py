@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.knowledge import Knowledge
+from bot.records import ConversationKey
 from bot.service import ChatService
-from bot.store import ConversationKey, Store
+from bot.store import Store
 
 ALICE = ConversationKey("g", "c", "alice")
 BOB = ConversationKey("g", "c", "bob")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.dialogue import State
-from bot.store import MIGRATIONS, ConversationKey, Store, TurnRecord
+from bot.core.turns import State
+from bot.records import ConversationKey, TurnRecord
+from bot.store import MIGRATIONS, Store
 
 ALICE = ConversationKey("g1", "c1", "alice")
 BOB = ConversationKey("g1", "c1", "bob")

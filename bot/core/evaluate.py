@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.dialogue import Engine, ReplyKind, State
+from bot.core.dialogue import Engine
 from bot.core.intents import IntentKind
 from bot.core.schema import Checker
+from bot.core.turns import ReplyKind, State
 from bot.core.yamlsrc import LineList, read_yaml
 from bot.errors import DataFileError
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.article import Article
-from bot.core.dialogue import DialogueSettings, Engine
+from bot.core.dialogue import Engine
 from bot.core.intents import IntentSet, load_intents
 from bot.core.matcher import Matcher, MatchSettings
+from bot.core.turns import DialogueSettings
 
 
 class Knowledge:

@@ -12,8 +12,8 @@ from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
 from bot.cooldown import Cooldown
 from bot.discord.lifecycle import Lifecycle
+from bot.records import ConversationKey
 from bot.reloader import IntentWatcher
-from bot.store import ConversationKey
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import discord
 
 from bot.core.article import Article, location
-from bot.core.dialogue import Reply, ReplyKind
 from bot.core.render import block_quote, render_outline, render_summary
 from bot.core.summary import Summary
 from bot.core.text import truncate
+from bot.core.turns import Reply, ReplyKind
 
 MAX_CONTENT = 2000
 MAX_EMBED_DESCRIPTION = 4096

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.core.dialogue import Reply, State
+from bot.core.turns import Reply, State
 from bot.discord.context import Services, conversation_key, is_moderator, services_of
 from bot.discord.render import NO_PINGS, button_label, render_reply
 from bot.service import TurnResult
