@@ -42,7 +42,11 @@ async def test_mentioned_question_gets_one_reply_quoting_the_article(run: Runnin
     assert quote_of(embed) and quote_of(embed) in ARTICLE
     assert "¶7" in embed["title"]
     assert reply["allowed_mentions"] == {"parse": [], "replied_user": False}
-    assert any(cid.startswith("ab:more:") for cid in custom_ids(reply))
+    first_row, follow_ups = (
+        [c["custom_id"] for c in row["components"]] for row in reply["components"]
+    )
+    assert first_row[0].startswith("ab:more:") and len(first_row) == 3
+    assert follow_ups and all(cid.startswith("ab:pick:") for cid in follow_ups)
     assert await no_more_replies(run, sent["id"])
 
 

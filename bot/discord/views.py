@@ -109,16 +109,19 @@ class VoteButton(discord.ui.DynamicItem[Item], template=r"ab:vote:(?P<t>\d+):(?P
 
 
 def reply_view(result: TurnResult) -> discord.ui.View | None:
-    """Buttons for a reply: More and feedback for answers, choices when ambiguous."""
+    """Buttons for a reply: More, feedback and follow-up questions for answers (two rows);
+    one button per choice when ambiguous."""
     reply: Reply = result.reply
     view = discord.ui.View(timeout=None)
     if reply.answered and reply.quote is not None and reply.section_id:
         view.add_item(MoreButton(reply.section_id, reply.quote.end))
         view.add_item(VoteButton(result.turn_id, "up"))
         view.add_item(VoteButton(result.turn_id, "down"))
-    if not reply.answered:  # related questions of an answer are listed in text instead
-        for suggestion in reply.suggestions[:MAX_ROW]:
-            view.add_item(PickButton(suggestion.intent_id, suggestion.label))
+    follow_up_row = 1 if reply.answered else None
+    for suggestion in reply.suggestions[:MAX_ROW]:
+        pick = PickButton(suggestion.intent_id, suggestion.label)
+        pick.item.row = follow_up_row
+        view.add_item(pick)
     return view if view.children else None
 
 
