@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.answer_types import AnswerType, asked_type, provides
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matcher import Candidate, Matcher, MatchSettings, Query
@@ -138,7 +139,30 @@ class Engine:
             return self._ambiguous(
                 [top, *rivals], top.score - self.settings.ambiguity_margin
             ), state
-        return self._respond(self.intents.by_id[top.intent_id], top.score, state)
+        intent = self.intents.by_id[top.intent_id]
+        wanted = asked_type(query.text)
+        if wanted is not None and intent.span is not None and intent.kind is IntentKind.ANSWER:
+            passage = self.article.text[intent.span[0] : intent.span[1]]
+            if not provides(passage, wanted):
+                return self._lacks(intent, wanted, top.score), state
+        return self._respond(intent, top.score, state)
+
+    def _lacks(self, intent: Intent, wanted: AnswerType, score: float) -> Reply:
+        """The closest passage has no figure/date, so it cannot answer "how many"/"what date"."""
+        assert intent.section is not None
+        title = self.article.section(intent.section).title
+        msg = (
+            f"The article doesn't give a {wanted.value} for that. The closest it comes is "
+            f"the part “{title}”:"
+        )
+        return Reply(
+            ReplyKind.NOT_IN_ARTICLE,
+            intent_id=None,
+            section_id=intent.section,
+            score=score,
+            message=msg,
+            suggestions=(self._suggestion(intent, score),),
+        )
 
     def _prefer_answer(self, top: Candidate, ranked: list[Candidate]) -> Candidate:
         """On a near tie between "the article doesn't say" and a quote, quote."""

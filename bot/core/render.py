@@ -24,7 +24,7 @@ def render_reply(article: Article, reply: Reply) -> str:
             parts.append("Related: " + " · ".join(s.label for s in reply.suggestions))
         return "\n".join(parts)
     parts.append(reply.message)
-    if reply.kind is ReplyKind.AMBIGUOUS:
+    if reply.suggestions:
         parts.extend(f"{n}. {s.label}" for n, s in enumerate(reply.suggestions, start=1))
     return "\n".join(p for p in parts if p)
 

@@ -46,7 +46,7 @@ def render_reply(article: Article, reply: Reply) -> Rendered:
         embed.set_footer(text=truncate(f"{article.title} — {article.header.author}", 2048))
         return Rendered(embed=embed)
     text = reply.message
-    if reply.kind is ReplyKind.AMBIGUOUS:
+    if reply.suggestions:
         text += "\n" + "\n".join(f"• {s.label}" for s in reply.suggestions)
     return Rendered(content=safe_text(text))
 
