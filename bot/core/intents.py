@@ -57,6 +57,7 @@ class Intent:
     follow_ups: tuple[str, ...] = ()
     source: str = ""
     line: int = 0
+    example_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article)
         id=intent_id,
         kind=kind,
         examples=tuple(text for text, _ in examples),
+        example_lines=tuple(line for _, line in examples),
         section=section,
         span=span,
         lead=lead,
@@ -202,13 +204,7 @@ def _examples(check: Checker, entry: LineDict, where: str) -> list[tuple[str, in
         elif key in seen:
             check.add(line, f"{where}.examples", f"{text!r} repeats line {seen[key]}")
         seen.setdefault(key, line)
-    # Cross-intent duplicates are found later; remember lines through the intent's source.
-    _EXAMPLE_LINES[(check.path, where)] = {normalise(t): line for t, line in examples}
     return examples
-
-
-# (path, intent id) -> normalised example -> line; filled while parsing, read by _cross_checks.
-_EXAMPLE_LINES: dict[tuple[str, str], dict[str, int]] = {}
 
 
 def _section_and_span(
@@ -283,7 +279,9 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
             )
             continue
         first[intent.id] = intent
-        lines = _EXAMPLE_LINES.pop((intent.source, intent.id), {})
+        lines = {
+            normalise(t): n for t, n in zip(intent.examples, intent.example_lines, strict=True)
+        }
         for key, line in lines.items():
             if key in owner and owner[key][0].id != intent.id:
                 prior, prior_line = owner[key]
