@@ -140,11 +140,11 @@ def _eval(config_path: Path, golden: Path, as_json: bool) -> int:
     ):
         print(f"{name:22} {summary[name]}")
     print("\nthreshold  accuracy  rejection")
-    for row in summary["per_threshold"]:  # type: ignore[attr-defined]
+    for row in summary["per_threshold"]:
         print(f"{row['threshold']:>9}  {row['accuracy']:>8.3f}  {row['rejection']:>9.3f}")
     confusions = summary["confusions"]
-    print(f"\n{len(confusions)} confusions:")  # type: ignore[arg-type]
-    for c in confusions:  # type: ignore[attr-defined]
+    print(f"\n{len(confusions)} confusions:")
+    for c in confusions:
         print(
             f"  {c['question']!r}: expected {'/'.join(c['expected'])}, got {c['got']}"
             f" (top {c['top']} {c['score']})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from bot.core.dialogue import Engine
@@ -59,7 +60,7 @@ class Report:
         """Outcomes of questions the bot should not answer with a quote."""
         return [o for o in self.outcomes if o.expect == (REJECT,)]
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> dict[str, Any]:
         """Return the headline numbers and the confusions as plain data."""
         answerable = self.answerable
         top1 = sum(o.top in o.expect for o in answerable) / len(answerable) if answerable else 1.0
