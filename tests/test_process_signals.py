@@ -93,3 +93,19 @@ async def test_sigterm_finishes_replies_and_closes_cleanly(tmp_path: Path) -> No
         replies = [m for m in fake.bot_messages if m.get("message_reference")]
         assert turns >= 1 and len(replies) >= turns  # every logged turn got its reply
         assert fake.spec_errors == []
+
+
+async def test_without_message_content_intent_it_answers_mentions(tmp_path: Path) -> None:
+    """An application without the Message Content intent still answers mentions (no crash)."""
+    async with FakeDiscord() as fake:
+        fake.gateway.disallowed_intents = 1 << 15
+        proc = await start_bot(tmp_path, fake)
+        try:
+            reply = await ask(fake, "turky coup")
+            assert reply["embeds"] and "Turkey" in str(reply["embeds"])
+            assert not fake.intents & (1 << 15)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+        assert proc.returncode == 0
+        assert "Message Content intent is not enabled" in stderr.decode()

@@ -23,10 +23,10 @@ from bot.messages import GENERIC, user_message
 log = logging.getLogger(__name__)
 
 
-def bot_intents() -> discord.Intents:
+def bot_intents(message_content: bool = True) -> discord.Intents:
     """Guilds and messages, plus Message Content to read questions in watched channels."""
     intents = discord.Intents.default()
-    intents.message_content = True
+    intents.message_content = message_content
     intents.members = False
     intents.presences = False
     return intents
@@ -62,10 +62,10 @@ class ArticleTree(app_commands.CommandTree[Any]):
 class ArticleBot(commands.Bot):
     """The article bot. Resources come in as keyword-only arguments (see ``runner``)."""
 
-    def __init__(self, *, services: Services, **options: Any) -> None:
+    def __init__(self, *, services: Services, message_content: bool = True, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=bot_intents(),
+            intents=bot_intents(message_content),
             allowed_mentions=NO_PINGS,
             help_command=None,
             tree_cls=ArticleTree,

@@ -85,17 +85,31 @@ async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     reloads: set[asyncio.Task[Any]] = set()
+    message_content = True
     try:
-        bot = build_bot(app)
+        while True:
+            bot = build_bot(app, message_content=message_content)
 
-        def on_sighup() -> None:
-            task = asyncio.create_task(_quiet(bot.services.watcher.reload("SIGHUP")))
-            reloads.add(task)  # keep a reference until it ends
-            task.add_done_callback(reloads.discard)
+            def on_sighup(bot: ArticleBot = bot) -> None:
+                task = asyncio.create_task(_quiet(bot.services.watcher.reload("SIGHUP")))
+                reloads.add(task)  # keep a reference until it ends
+                task.add_done_callback(reloads.discard)
 
-        loop.add_signal_handler(signal.SIGHUP, on_sighup)
-        async with bot:
-            await serve(bot, token, stop)
+            loop.add_signal_handler(signal.SIGHUP, on_sighup)
+            try:
+                async with bot:
+                    await serve(bot, token, stop)
+                return
+            except discord.PrivilegedIntentsRequired:
+                if not message_content:
+                    raise
+                # Mentions carry their content anyway: keep serving those rather than stopping.
+                log.warning(
+                    "The Message Content intent is not enabled for this application: "
+                    "answering mentions only. Enable it in the developer portal to "
+                    "answer every message in discord.channels."
+                )
+                message_content = False
     finally:
         await app.store.close()
         log.info("database closed")

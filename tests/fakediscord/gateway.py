@@ -54,6 +54,8 @@ class Gateway:
         self.url = ""
         self.session: GatewaySession | None = None
         self.socket: web.WebSocketResponse | None = None
+        # Privileged intent bits the application is not approved for (4014 on IDENTIFY).
+        self.disallowed_intents = 0
         self.sockets: set[web.WebSocketResponse] = set()
         self.identify_count = 0
         self.resume_count = 0
@@ -123,6 +125,9 @@ class Gateway:
         self.last_identify = data
         if not data.get("token"):
             await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if int(data.get("intents", 0)) & self.disallowed_intents:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.session = GatewaySession(uuid.uuid4().hex, int(data.get("intents", 0)))
         self.socket = ws
