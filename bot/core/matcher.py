@@ -3,25 +3,38 @@
 Two signals over text normalised by ``text.normalise`` and reduced to stemmed terms:
 - fuzzy similarity of the question to each intent's examples (RapidFuzz ``token_sort_ratio`` on
   content words plus question words; chosen by measurement on the golden set, where WRatio
-  over-rewards partial matches of short questions);
+  over-rewards partial matches of short questions); the best 80 examples count;
 - IDF-weighted coverage of the question's terms by the intent's vocabulary (examples, keywords),
   so that one-word questions ("aleppo") and long paraphrases land.
 Unknown words are first corrected against the vocabulary, so typos ("turky", "rusia") still land.
+
+The definition is a full scan of every example, intent and word (``MatchSettings.index = False``
+runs exactly that, as the reference). The index (``bot.core.index``, ``bot.core.spelling``) gives
+the same results while the examples and words fit ``ScanLimits``; past them it scores only the
+likeliest candidates, so the cost of a question stays flat as moderators add intents. Coverage is
+exact at any size.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from bot.core.intents import IntentSet
+from bot.core.index import CoverageIndex, ExampleIndex, Scored, token_sorted
+from bot.core.intents import Intent, IntentSet
+from bot.core.spelling import Speller
 from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
 
+# snowballstemmer hands out PyStemmer's C stemmer when it is installed, the same algorithm.
 _STEMMER = snowballstemmer.stemmer("english")
+# The examples a question is compared with: the best this many, scoring at least the cutoff.
+FUZZY_LIMIT = 80
+FUZZY_CUTOFF = 30
 
 
 @dataclass(frozen=True)
@@ -30,12 +43,24 @@ class MatchSettings:
 
     answer_threshold: float = 62.0
     suggest_threshold: float = 48.0
-    ambiguity_margin: float = 2.0
+    ambiguity_margin: float = 3.0
     fuzzy_weight: float = 0.5
     typo_cutoff: float = 80.0
     context_bonus: float = 8.0
     max_suggestions: int = 3
     max_question_chars: int = 500
+    index: bool = True
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    """Up to these sizes the index scores everything (exact); past them, candidates only."""
+
+    examples: int = 4000
+    words: int = 2000
+
+
+DEFAULT_LIMITS = ScanLimits()
 
 
 @dataclass(frozen=True)
@@ -64,12 +89,15 @@ class Query:
         return tuple(t for t in self.terms if t not in QUESTION_WORDS)
 
 
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    # The vocabulary is small and questions repeat it: remember every stem.
+    return str(_STEMMER.stemWord(word))
+
+
 def stem_terms(words: list[str]) -> list[str]:
     """Content words and question words of a token list, stemmed."""
-    return [
-        w if w in QUESTION_WORDS else _STEMMER.stemWord(w)
-        for w in content_tokens(words, QUESTION_WORDS)
-    ]
+    return [w if w in QUESTION_WORDS else _stem(w) for w in content_tokens(words, QUESTION_WORDS)]
 
 
 class Matcher:
@@ -78,45 +106,69 @@ class Matcher:
     # Measured against WRatio, QRatio, ratio and token_set_ratio on the golden set.
     scorer = staticmethod(fuzz.token_sort_ratio)
 
-    def __init__(self, intents: IntentSet, article_text: str, settings: MatchSettings) -> None:
+    def __init__(
+        self,
+        intents: IntentSet,
+        article_text: str,
+        settings: MatchSettings,
+        *,
+        limits: ScanLimits = DEFAULT_LIMITS,
+    ) -> None:
         self.settings = settings
+        self._limits = limits
         self._aliases = intents.aliases()
-        # Two forms of every example: its terms (most questions) and the whole normalised text
-        # (for questions made only of function words: "who are you").
-        self._examples: dict[int, str] = {}
-        self._examples_full: dict[int, str] = {}
-        self._example_intent: list[str] = []
-        self._bags: dict[str, set[str]] = {}
+        ranked = sorted(intents.intents, key=lambda i: i.id)
+        rank_of = {intent.id: rank for rank, intent in enumerate(ranked)}
+        # Examples keep file order: the full scan breaks ties between equal scores in that order.
+        # Each has two forms: its terms (most questions) and all its words (for questions made
+        # only of function words: "who are you").
+        self._raw: list[str] = []
+        self._owner: list[int] = []
+        terms_texts: list[str] = []
+        full_texts: list[str] = []
+        bags: list[set[str]] = [set() for _ in ranked]
         raw_words: set[str] = set()
         for intent in intents.intents:
-            bag = self._bags.setdefault(intent.id, set())
+            bag = bags[rank_of[intent.id]]
             for example in intent.examples:
-                words = tokens(self._expand(normalise(example)))
+                words = self._words(example)
+                terms = stem_terms(words)
                 raw_words.update(words)
-                index = len(self._example_intent)
-                self._examples[index] = " ".join(stem_terms(words)) or " ".join(words)
-                self._examples_full[index] = " ".join(words)
-                self._example_intent.append(intent.id)
-                bag.update(stem_terms(words))
-            if intent.span is not None:
-                # The words of the quoted passage itself are evidence too: readers reuse them.
-                quoted = article_text[intent.span[0] : intent.span[1]]
-                bag.update(stem_terms(tokens(self._expand(normalise(quoted)))))
-            for keyword in intent.keywords:
-                words = tokens(self._expand(normalise(keyword)))
-                raw_words.update(words)
-                bag.update(stem_terms(words))
-        document_freq: Counter[str] = Counter()
-        for bag in self._bags.values():
-            document_freq.update(bag)
-        count = max(1, len(self._bags))
-        self._idf = {t: math.log(1 + count / df) for t, df in document_freq.items()}
+                bag.update(terms)
+                terms_texts.append(token_sorted(" ".join(terms) or " ".join(words)))
+                full_texts.append(token_sorted(" ".join(words)))
+                self._raw.append(example)
+                self._owner.append(rank_of[intent.id])
+            raw_words.update(self._bag_extras(intent, article_text, bag))
+        self._terms = ExampleIndex(terms_texts)
+        self._full = ExampleIndex(full_texts)
+        self._coverage = CoverageIndex([i.id for i in ranked], bags)
+        count = max(1, len(ranked))
+        self._idf = {
+            t: math.log(1 + count / self._coverage.frequency(t)) for t in self._coverage.masks
+        }
         # A word the bot has never seen counts against coverage, but less than a rare known word.
         self._unknown_idf = 0.6 * math.log(1 + count)
         article_words = set(tokens(normalise(article_text)))
         self._article_terms = frozenset(stem_terms(sorted(article_words)))
         self.vocabulary = frozenset(raw_words | article_words)
-        self._vocab_list = sorted(w for w in self.vocabulary if len(w) > 3)
+        scan_words = limits.words if settings.index else len(self.vocabulary)
+        self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
+
+    def _words(self, text: str) -> list[str]:
+        return tokens(self._expand(normalise(text)))
+
+    def _bag_extras(self, intent: Intent, article_text: str, bag: set[str]) -> list[str]:
+        """Add the quoted passage's and the keywords' terms to ``bag``; return keyword words."""
+        if intent.span is not None:
+            # The words of the quoted passage itself are evidence too: readers reuse them.
+            bag.update(stem_terms(self._words(article_text[intent.span[0] : intent.span[1]])))
+        keyword_words: list[str] = []
+        for keyword in intent.keywords:
+            words = self._words(keyword)
+            keyword_words.extend(words)
+            bag.update(stem_terms(words))
+        return keyword_words
 
     def _expand(self, text: str) -> str:
         if not self._aliases:
@@ -125,7 +177,7 @@ class Matcher:
 
     def prepare(self, question: str) -> Query:
         """Normalise a question, expand aliases, correct unknown words, reduce to terms."""
-        words = tokens(self._expand(normalise(question[: self.settings.max_question_chars])))
+        words = self._words(question[: self.settings.max_question_chars])
         fixed = [self._correct(w) for w in words]
         terms = stem_terms(fixed)
         known = [t for t in terms if t in self._idf and t not in QUESTION_WORDS]
@@ -134,55 +186,88 @@ class Matcher:
     def _correct(self, word: str) -> str:
         if word in self.vocabulary or word in STOPWORDS or len(word) < 4 or word.isdigit():
             return word
-        best = process.extractOne(
-            word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff
-        )
+        best = self._speller.best(word)
         # "messi" is not a typo of "mess": dropping letters off the end makes another word.
-        return best[0] if best is not None and not word.startswith(best[0]) else word
+        return best if best is not None and not word.startswith(best) else word
 
     def rank(self, query: Query, *, limit: int = 5) -> list[Candidate]:
         """Return up to ``limit`` intents, best first, scored 0-100."""
         fuzzy_best = self._fuzzy(query)
-        coverage = self._coverage(query)
         # With no content words there is nothing to cover: the fuzzy score decides alone.
         weight = self.settings.fuzzy_weight if query.content else 1.0
-        scored = []
-        for intent_id in set(fuzzy_best) | set(coverage):
-            fuzzy, example = fuzzy_best.get(intent_id, (0.0, ""))
-            cover = coverage.get(intent_id, 0.0)
-            score = round(weight * fuzzy + (1 - weight) * cover, 2)
-            scored.append(Candidate(intent_id, score, fuzzy, cover, example))
-        scored.sort(key=lambda c: (-c.score, c.intent_id))
-        return scored[:limit]
-
-    def _fuzzy(self, query: Query) -> dict[str, tuple[float, str]]:
-        if not query.text:
-            return {}
-        text, choices = (
-            (" ".join(query.terms), self._examples)
-            if query.content
-            else (query.text, self._examples_full)
-        )
-        results = process.extract(text, choices, scorer=self.scorer, limit=80, score_cutoff=30)
-        best: dict[str, tuple[float, str]] = {}
-        for example, score, index in results:
-            intent_id = self._example_intent[index]
-            if score > best.get(intent_id, (-1.0, ""))[0]:
-                best[intent_id] = (score, self._examples_full[index] or example)
-        return best
-
-    def _coverage(self, query: Query) -> dict[str, float]:
-        terms = list(dict.fromkeys(query.terms))
-        if not query.content:
-            return {}
+        terms = list(dict.fromkeys(query.terms)) if query.content else []
         weights = {t: self._weight(t) for t in terms}
         total = sum(weights.values())
-        scores: dict[str, float] = {}
-        for intent_id, bag in self._bags.items():
-            hit = sum(weights[t] for t in terms if t in bag)
-            if hit:
-                scores[intent_id] = 100.0 * hit / total
-        return scores
+
+        def cover(rank: int) -> float:
+            hit = self._coverage.hit(rank, terms, weights)
+            return 100.0 * hit / total if hit else 0.0
+
+        scored = [
+            (r, round(weight * fuzzy + (1 - weight) * cover(r), 2))
+            for r, (fuzzy, _) in fuzzy_best.items()
+        ]
+        if terms:
+
+            def by_hit(hit: float) -> float:
+                return round(weight * 0.0 + (1 - weight) * (100.0 * hit / total), 2)
+
+            scored += self._covered(scored, terms, weights, by_hit, limit)
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        out = []
+        for r, value in scored[:limit]:
+            fuzzy, example = fuzzy_best.get(r, (0.0, -1))
+            text = " ".join(self._words(self._raw[example])) if example >= 0 else ""
+            out.append(Candidate(self._coverage.ids[r], value, fuzzy, cover(r), text))
+        return out
+
+    def _covered(
+        self,
+        scored: list[Scored],
+        terms: list[str],
+        weights: dict[str, float],
+        by_hit: Callable[[float], float],
+        limit: int,
+    ) -> list[Scored]:
+        """Intents with no example among the best, ranked by coverage alone: the ``limit`` best."""
+        seen = {r for r, _ in scored}
+        if not self.settings.index:
+            everyone = range(len(self._coverage.ids))
+            hits = ((r, self._coverage.hit(r, terms, weights)) for r in everyone)
+            return [(r, by_hit(h)) for r, h in hits if h and r not in seen]
+        values = sorted((s for _, s in scored), reverse=True)
+        floor = values[limit - 1] if len(values) >= limit else -math.inf
+        exclude = sum(1 << r for r in seen)
+        best = self._coverage.best
+        return best(terms, weights, by_hit, limit=limit, floor=floor, exclude=exclude)
+
+    def _fuzzy(self, query: Query) -> dict[int, tuple[float, int]]:
+        """Intent rank -> (its best example's score, that example) among the best examples."""
+        if not query.text:
+            return {}
+        if query.content:
+            text, index, words = " ".join(query.terms), self._terms, query.terms
+        else:
+            text, index, words = query.text, self._full, query.words
+        if self.settings.index:
+            found = index.top(
+                token_sorted(text),
+                words,
+                limit=FUZZY_LIMIT,
+                cutoff=FUZZY_CUTOFF,
+                budget=self._limits.examples,
+            )
+        else:
+            results = process.extract(
+                text, index.texts, scorer=self.scorer, limit=FUZZY_LIMIT, score_cutoff=FUZZY_CUTOFF
+            )
+            found = [(example, score) for _, score, example in results]
+        best: dict[int, tuple[float, int]] = {}
+        for example, score in found:
+            owner = self._owner[example]
+            if score > best.get(owner, (-1.0, 0))[0]:
+                best[owner] = (score, example)
+        return best
 
     def _weight(self, term: str) -> float:
         idf = self._idf.get(term, self._unknown_idf)
