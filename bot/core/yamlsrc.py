@@ -30,11 +30,9 @@ class LineList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader building LineDict/LineList so validation can point at lines."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode
+) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -48,15 +46,30 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.SequenceNode
+) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader building LineDict/LineList so validation can point at lines."""
+
+
+class _FastLineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """The same with libyaml's scanner and parser, ten times faster, when PyYAML has it.
+
+    Its node marks carry the same lines; a document it rejects is parsed again by
+    ``_LineLoader`` so that errors read exactly as before.
+    """
+
+
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 class YamlSyntaxError(Exception):
@@ -70,6 +83,10 @@ class YamlSyntaxError(Exception):
 
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
+    try:
+        return yaml.load(text, Loader=_FastLineLoader)
+    except yaml.YAMLError:
+        pass  # reported below by the pure-Python parser, in its words and at its line
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
