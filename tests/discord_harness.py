@@ -57,13 +57,16 @@ def write_config(folder: Path, fake: FakeDiscord, discord_settings: str) -> Path
 
 
 @asynccontextmanager
-async def running_bot(folder: Path, discord_settings: str = "") -> AsyncIterator[Running]:
-    """Start fake Discord and the bot; on exit check the bot lived and traffic matched the spec."""
+async def running_bot(
+    folder: Path, discord_settings: str = "", *, token: str = "test-token"
+) -> AsyncIterator[Running]:
+    """Start fake Discord and the bot (logging in with ``token``); on exit check the bot lived
+    and traffic matched the spec."""
     async with FakeDiscord() as fake:
         with fake.patch_client():
             app = await build_app(write_config(folder, fake, discord_settings))
             bot = build_bot(app, guild_ready_timeout=0.01)
-            task = asyncio.create_task(bot.start("test-token"))
+            task = asyncio.create_task(bot.start(token))
             ready = asyncio.create_task(bot.wait_until_ready())
             try:
                 await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
