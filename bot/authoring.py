@@ -18,6 +18,7 @@ import yaml
 
 from bot.core.intents import INTENTS_VERSION, Intent, validate_documents
 from bot.core.knowledge import Knowledge
+from bot.core.text import normalise
 from bot.errors import (
     IntentError,
     IntentExistsError,
@@ -29,6 +30,7 @@ from bot.errors import (
 ADDED_PREFIX = "added-"
 TMP_PREFIX, TMP_SUFFIX = ".tmp-", ".part"
 MAX_FIELD = 4000
+MAX_EXAMPLE = 300  # a question, not a paragraph: the matcher reads no further than this
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,16 @@ def _field_problems(draft: IntentDraft) -> list[Problem]:
             )
     if not draft.id:
         problems.append(Problem("form", 1, "id", "required"))
+    seen: set[str] = set()
+    for example in draft.examples:
+        if len(example) > MAX_EXAMPLE:
+            msg = f"each example is one question of at most {MAX_EXAMPLE} characters"
+            problems.append(Problem("form", 1, "examples", msg))
+            break
+        key = normalise(example)
+        if key in seen:
+            problems.append(Problem("form", 1, "examples", f"{example!r} is listed twice"))
+        seen.add(key)
     if not draft.examples:
         problems.append(Problem("form", 1, "examples", "write at least one question per line"))
     return problems

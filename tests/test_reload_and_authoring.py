@@ -141,3 +141,20 @@ def test_leftovers_of_a_killed_write_are_swept(knowledge: Knowledge) -> None:
     leftover.write_text("version: 1\nintents: [", encoding="utf-8")
     IntentAuthor(knowledge)
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize(
+    ("examples", "message"),
+    [
+        ((*EXAMPLES, "Bellwether?"), "'Bellwether?' is listed twice"),
+        ((*EXAMPLES, "why " * 100), "each example is one question of at most 300 characters"),
+    ],
+)
+def test_form_problems_name_the_field(
+    knowledge: Knowledge, examples: tuple[str, ...], message: str
+) -> None:
+    """Form-level problems are reported against the form field, not a generated file's lines."""
+    bad = IntentDraft("bellwether", "turkey-coup", examples)
+    with pytest.raises(IntentError) as info:
+        IntentAuthor(knowledge).validate(bad)
+    assert [(p.key, p.message) for p in info.value.problems] == [("examples", message)]

@@ -3,6 +3,7 @@ so they keep working after a restart and need no per-message memory."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.discord.context import Services, conversation_key, is_moderator, servic
 from bot.discord.render import NO_PINGS, button_label, render_reply
 from bot.service import TurnResult
 
+log = logging.getLogger(__name__)
 Item = discord.ui.Button[discord.ui.View]
 MAX_ROW = 5
 
@@ -140,7 +142,12 @@ async def send_result(
         kwargs["view"] = view
     if rendered.embed is not None:
         kwargs["embed"] = rendered.embed
-    await interaction.response.send_message(rendered.content, **kwargs)
+    try:
+        await interaction.response.send_message(rendered.content, **kwargs)
+    except discord.HTTPException as exc:  # discord.py has already retried what it could
+        log.error("answer to interaction %s failed: %s", interaction.id, exc)
+        await svc.app.store.record_delivery_failure(result.turn_id, str(exc))
+        raise
 
 
 def moderator_only(interaction: discord.Interaction[Any]) -> bool:
