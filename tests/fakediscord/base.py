@@ -38,11 +38,12 @@ class FakeDiscordBase:
         heartbeat_interval: int = 45_000,
         bot_name: str = "FakeBot",
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        validate: bool = True,
     ) -> None:
         self.world = World(bot_name)
         self.spec = load_spec(spec_path)
         self.gateway = Gateway(self.world, heartbeat_interval)
-        self.rest = RestDispatcher(self.world, self.spec)
+        self.rest = RestDispatcher(self.world, self.spec, validate=validate)
         self._routes = Routes(self.world, self.gateway)
         self._interactions = Interactions(self.world, self.gateway)
         world = self.world

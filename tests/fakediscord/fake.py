@@ -31,7 +31,8 @@ class FakeDiscord(FakeDiscordBase):
 
     One guild with a ``#general`` text channel, the bot and a default ``tester`` member exist
     from the start. Every request body and response body is checked against Discord's
-    OpenAPI description; problems land in :attr:`spec_errors` instead of raising.
+    OpenAPI description (unless built with ``validate=False``, as benchmarks do); problems land
+    in :attr:`spec_errors` instead of raising.
     """
 
     _runner: web.AppRunner | None = None
