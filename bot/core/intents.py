@@ -58,6 +58,12 @@ class Intent:
     source: str = ""
     line: int = 0
     example_lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    # The examples through text.normalise, computed once at load for the checks and the matcher.
+    normalised: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def normalised_examples(self) -> tuple[str, ...]:
+        """The examples normalised (as ``text.normalise``), computed once when loaded."""
+        return self.normalised or tuple(normalise(e) for e in self.examples)
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,7 @@ def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article)
     if not INTENT_ID.match(intent_id):
         check.add(entry.line_of("id"), f"{where}.id", "use lowercase words joined by hyphens")
     kind = _kind(check, entry, where)
-    examples = _examples(check, entry, where)
+    examples, normalised = _examples(check, entry, where)
     section, span = _section_and_span(check, entry, where, kind, article)
     reply = check.string(entry, "reply", where)
     if kind is IntentKind.ANSWER and reply is not None:
@@ -169,6 +175,7 @@ def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article)
         kind=kind,
         examples=tuple(text for text, _ in examples),
         example_lines=tuple(line for _, line in examples),
+        normalised=normalised,
         section=section,
         span=span,
         lead=lead,
@@ -191,20 +198,23 @@ def _kind(check: Checker, entry: LineDict, where: str) -> IntentKind:
         return IntentKind.ANSWER
 
 
-def _examples(check: Checker, entry: LineDict, where: str) -> list[tuple[str, int]]:
+def _examples(
+    check: Checker, entry: LineDict, where: str
+) -> tuple[list[tuple[str, int]], tuple[str, ...]]:
+    """The examples with their lines, and the same normalised."""
     examples = check.string_list(entry, "examples", where)
     if "examples" in entry and len(examples) < MIN_EXAMPLES:
         msg = f"needs at least {MIN_EXAMPLES} examples, has {len(examples)}"
         check.add(entry.line_of("examples"), f"{where}.examples", msg)
     seen: dict[str, int] = {}
-    for text, line in examples:
-        key = normalise(text)
+    keys = tuple(normalise(text) for text, _ in examples)
+    for (text, line), key in zip(examples, keys, strict=True):
         if not key:
             check.add(line, f"{where}.examples", f"{text!r} has no words to match on")
         elif key in seen:
             check.add(line, f"{where}.examples", f"{text!r} repeats line {seen[key]}")
         seen.setdefault(key, line)
-    return examples
+    return examples, keys
 
 
 def _section_and_span(
@@ -279,9 +289,8 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
             )
             continue
         first[intent.id] = intent
-        lines = {
-            normalise(t): n for t, n in zip(intent.examples, intent.example_lines, strict=True)
-        }
+        keys = intent.normalised_examples()
+        lines = dict(zip(keys, intent.example_lines, strict=True))
         for key, line in lines.items():
             if key in owner and owner[key][0].id != intent.id:
                 prior, prior_line = owner[key]

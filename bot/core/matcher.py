@@ -124,7 +124,7 @@ class Matcher:
         # Examples keep file order: the full scan breaks ties between equal scores in that order.
         # Each has two forms: its terms (most questions) and all its words (for questions made
         # only of function words: "who are you").
-        self._raw: list[str] = []
+        self._normalised: list[str] = []
         self._shown: dict[int, str] = {}
         self._owner: list[int] = []
         terms_texts: list[str] = []
@@ -133,14 +133,14 @@ class Matcher:
         raw_words: set[str] = set()
         for intent in intents.intents:
             bag = bags[rank_of[intent.id]]
-            for example in intent.examples:
-                words = self._words(example)
+            for example in intent.normalised_examples():
+                words = tokens(self._expand(example))
                 terms = stem_terms(words)
                 raw_words.update(words)
                 bag.update(terms)
                 terms_texts.append(token_sorted(" ".join(terms) or " ".join(words)))
                 full_texts.append(token_sorted(" ".join(words)))
-                self._raw.append(example)
+                self._normalised.append(example)
                 self._owner.append(rank_of[intent.id])
             raw_words.update(self._bag_extras(intent, article_text, bag))
         self._terms = ExampleIndex(terms_texts)
@@ -232,7 +232,8 @@ class Matcher:
         if text is None:
             if len(self._shown) >= DISPLAY_MEMO:
                 self._shown.clear()
-            text = self._shown[example] = " ".join(self._words(self._raw[example]))
+            words = tokens(self._expand(self._normalised[example]))
+            text = self._shown[example] = " ".join(words)
         return text
 
     def _covered(
