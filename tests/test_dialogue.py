@@ -45,7 +45,7 @@ def test_empty_question(engine: Engine) -> None:
 
 def test_ambiguous_offers_choices(engine: Engine) -> None:
     """A question fitting several passages offers 2-3 "did you mean" choices."""
-    reply, _ = engine.turn("turkey", None)
+    reply, _ = engine.turn("the games", None)
     assert reply.kind is ReplyKind.AMBIGUOUS
     assert 2 <= len(reply.suggestions) <= 3
     assert len({s.intent_id for s in reply.suggestions}) == len(reply.suggestions)

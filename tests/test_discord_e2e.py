@@ -62,7 +62,7 @@ async def test_more_button_continues_the_passage(run: Running) -> None:
 
 async def test_did_you_mean_button_answers_the_choice(run: Running) -> None:
     """An ambiguous question offers choices; clicking one answers that intent."""
-    _, reply = await run.ask("turkey")
+    _, reply = await run.ask("the games")
     picks = [c for c in custom_ids(reply) if c.startswith("ab:pick:")]
     assert 2 <= len(picks) <= 3 and "Did you mean" in reply["content"]
     clicked = await run.fake.click(reply, picks[0])
