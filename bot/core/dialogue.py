@@ -41,14 +41,15 @@ class Engine:
         query = self.matcher.prepare(text)
         if state is not None and self._bare_question(query):
             return self.more(state)
-        ranked = self.matcher.rank(query, limit=8)
-        if state is not None and self._contextual(query):
-            ranked = self._with_context(ranked, state)
-        return self._decide(query, ranked, state)
+        return self._decide(query, self._ranked(query, state), state)
 
     def rank(self, question: str, state: State | None = None) -> list[Candidate]:
         """Return the ranked candidates for a question (for moderators' `intent test`)."""
         query = self.matcher.prepare(clean_user_text(question, self.settings.max_question_chars))
+        return self._ranked(query, state)
+
+    def _ranked(self, query: Query, state: State | None) -> list[Candidate]:
+        """Candidates for a query; a short follow-up favours the last topic's intents."""
         ranked = self.matcher.rank(query, limit=8)
         if state is not None and self._contextual(query):
             ranked = self._with_context(ranked, state)
