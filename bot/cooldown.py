@@ -15,6 +15,7 @@ class Cooldown:
         self.window = window
         self._clock = clock
         self._hits: dict[str, deque[float]] = {}
+        self._warned: dict[str, float] = {}
 
     def retry_after(self, key: str) -> float:
         """Record an attempt; return 0 if allowed, else the seconds until the next is allowed."""
@@ -29,4 +30,13 @@ class Cooldown:
         hits.append(now)
         if len(self._hits) > 10_000:  # forget idle users so memory stays bounded
             self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
+            self._warned = {k: t for k, t in self._warned.items() if now - t < self.window}
         return 0.0
+
+    def first_refusal(self, key: str) -> bool:
+        """True once per window for a refused key: a public note is posted once, not per message."""
+        now = self._clock()
+        if now - self._warned.get(key, -self.window) < self.window:
+            return False
+        self._warned[key] = now
+        return True

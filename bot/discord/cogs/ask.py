@@ -48,8 +48,11 @@ class AskCog(commands.Cog):
             await self._answer(message)
 
     async def _answer(self, message: discord.Message) -> None:
-        wait = self.services.cooldown.retry_after(str(message.author.id))
+        cooldown, who = self.services.cooldown, str(message.author.id)
+        wait = cooldown.retry_after(who)
         if wait > 0:
+            if not cooldown.first_refusal(who):
+                return  # one note per window; a flood of notes would be worse than the flood
             note = f"Easy there — you can ask again in {wait:.0f}s."
             await message.reply(
                 note, allowed_mentions=NO_PINGS, mention_author=False, delete_after=max(wait, 3.0)
