@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run chat check test lint typecheck pytest clean
+.PHONY: install run chat check test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,8 +24,8 @@ check: $(STAMP)
 	$(BIN)/article-bot check
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot tests benchmarks
+	$(BIN)/ruff format --check bot tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +34,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Every benchmark, or one: make bench B=match (see benchmarks/README.md).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(B)
 
 
 clean:

@@ -207,7 +207,12 @@ def intent_yaml(intents: list[Intent], article: Article) -> str:
         item["examples"] = list(intent.examples)
         item["keywords"] = list(intent.keywords)
         items.append(item)
-    body: str = yaml.safe_dump(
-        {"version": 1, "intents": items}, sort_keys=False, allow_unicode=True, width=1000
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is 10x faster
+    body: str = yaml.dump(
+        {"version": 1, "intents": items},
+        Dumper=dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1000,
     )
     return body

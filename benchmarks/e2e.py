@@ -1,0 +1,260 @@
+"""e2e: the real bot (discord.py client) against the loopback fake Discord, 100 users at once.
+
+Each user mentions the bot with a question in a channel of their own, waits for the reply and
+asks the next: 5,000 questions as fast as the bot answers (throughput), then 2,000 paced at
+200 q/s (latency without queueing: with 100 users always waiting, the mean latency is just
+users / throughput). Latency runs from MESSAGE_CREATE sent to the reply received by the fake.
+In the bot's process every event-loop callback is timed (the longest blocked the loop), and a
+task sleeping 1 ms records its worst oversleep (a whole loop iteration under full load).
+
+The fake Discord (without OpenAPI validation) and the users run in a second process: on one
+event loop they take half the CPU and their callbacks would count as the bot's. The baseline
+is the same bot with the fake in the bot's process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import ROOT, Row, percentile, print_table
+from bot.app import App, build_app
+from bot.core.evaluate import load_golden
+from bot.discord.client import ArticleBot
+from bot.discord.runner import build_bot
+from tests.fakediscord import FakeDiscord
+
+SETTINGS = "  cooldown_burst: 1000000\n  cooldown_seconds: 1\n"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run measured."""
+
+    seconds: float
+    latencies: list[float]
+    oversleep: float
+    blocked: float
+    blocker: str
+
+
+def asked(count: int) -> list[str]:
+    """``count`` real questions (the golden set's, repeated in a seeded shuffle)."""
+    singles, _ = load_golden(ROOT / "tests" / "golden" / "golden.yaml")
+    pool = [t.question for t in singles]
+    rng = random.Random(5)
+    return [rng.choice(pool) for _ in range(count)]
+
+
+async def drive(
+    fake: FakeDiscord, users: int, questions: list[str], rate: float | None = None
+) -> tuple[float, list[float]]:
+    """Every user asks its share in turn, as soon as answered or (``rate``) on a schedule.
+
+    Returns the wall time and each question's latency.
+    """
+    people = [fake.add_user(f"reader{n}") for n in range(users)]
+    # One channel each: discord.py queues a channel's replies once 50 are in flight (the fake's
+    # rate-limit headers say so, and real Discord allows far fewer per channel).
+    rooms = [fake.add_channel(f"room{n}").id for n in range(users)]
+    await asyncio.sleep(0.5)  # let GUILD_MEMBER_ADD and CHANNEL_CREATE events reach the bot
+    latencies: list[float] = []
+    mention = fake.bot_user.mention
+    begin = time.perf_counter()
+
+    async def user(n: int) -> None:
+        for k, question in enumerate(questions[n::users]):
+            if rate is not None:
+                await asyncio.sleep(max(0.0, begin + (k * users + n) / rate - time.perf_counter()))
+            start = time.perf_counter()
+            sent = await fake.send_message(people[n], f"{mention} {question}", rooms[n])
+            await fake.wait_for_bot_message(_reply_to(sent["id"]), timeout=60)
+            latencies.append(time.perf_counter() - start)
+
+    await asyncio.gather(*(user(n) for n in range(users)))
+    return time.perf_counter() - begin, latencies
+
+
+def _reply_to(message_id: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda m: (m.get("message_reference") or {}).get("message_id") == message_id
+
+
+class StallProbe:
+    """Measures the event loop two ways while it runs.
+
+    A task sleeps 1 ms in a loop and records its worst oversleep: under full load that is a whole
+    loop iteration (every ready callback runs before timers fire). And every callback is timed:
+    the longest one is the worst the loop was blocked by a single piece of work.
+    """
+
+    def __init__(self) -> None:
+        self.oversleep = 0.0
+        self.blocked = 0.0
+        self.blocker = ""
+        self._task: asyncio.Task[None] | None = None
+        self._original = asyncio.events.Handle._run
+
+    async def _sleeper(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(0.001)
+            self.oversleep = max(self.oversleep, time.perf_counter() - start - 0.001)
+
+    def start(self) -> None:
+        """Start measuring (call from the loop being measured)."""
+        original, probe = self._original, self
+
+        def timed(handle: asyncio.Handle) -> None:
+            start = time.perf_counter()
+            try:
+                original(handle)
+            finally:
+                spent = time.perf_counter() - start
+                if spent > probe.blocked:
+                    probe.blocked, probe.blocker = spent, _what(handle)
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign,assignment]
+        self._task = asyncio.create_task(self._sleeper())
+
+    def stop(self) -> tuple[float, float, str]:
+        """Stop; return (worst oversleep, longest callback, what that callback was)."""
+        asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+        if self._task is not None:
+            self._task.cancel()
+        return self.oversleep, self.blocked, self.blocker
+
+
+def _what(handle: asyncio.Handle) -> str:
+    """The coroutine a callback ran a step of, or the callback itself."""
+    task = getattr(getattr(handle, "_callback", None), "__self__", None)
+    if isinstance(task, asyncio.Task):
+        return f"a step of {task.get_coro().__qualname__}"  # type: ignore[union-attr]
+    return repr(handle)[:120]
+
+
+def write_config(folder: Path, api_base: str, gateway_url: str) -> Path:
+    """A config.yaml for the bot: shipped article and intents, no cooldown in the way."""
+    config = folder / "config.yaml"
+    config.write_text(
+        f"sections: {ROOT / 'seeds' / 'sections.yaml'}\nintents: {ROOT / 'intents'}\n"
+        f"database: bot.db\ndiscord:\n  api_base: {api_base}\n  gateway_url: {gateway_url}\n"
+        + SETTINGS,
+        encoding="utf-8",
+    )
+    return config
+
+
+async def _bot_run(config: Path) -> tuple[asyncio.Task[None], App, ArticleBot]:
+    app = await build_app(config)
+    bot = build_bot(app, guild_ready_timeout=0.01)
+    task = asyncio.create_task(bot.start("bench-token"))
+    await asyncio.wait_for(bot.wait_until_ready(), 20)
+    return task, app, bot
+
+
+async def _bot_stop(task: asyncio.Task[None], app: App, bot: ArticleBot) -> None:
+    await bot.close()
+    await asyncio.wait_for(task, 10)
+    await app.store.close()
+
+
+async def same_process(folder: Path, users: int, questions: list[str]) -> Result:
+    """Bot, fake and users on one event loop."""
+    probe = StallProbe()
+    async with FakeDiscord(validate=False) as fake:
+        with fake.patch_client():
+            task, app, bot = await _bot_run(write_config(folder, fake.api_base, fake.gateway_url))
+            probe.start()
+            seconds, latencies = await drive(fake, users, questions)
+            stalls = probe.stop()
+            await _bot_stop(task, app, bot)
+    return Result(seconds, latencies, *stalls)
+
+
+def _fake_process(conn: Connection, users: int, count: int, rate: float | None) -> None:
+    """The second process: fake Discord and the users, driven by the bot's process."""
+
+    async def main() -> None:
+        async with FakeDiscord(validate=False) as fake:
+            conn.send((fake.api_base, fake.gateway_url))
+            await asyncio.to_thread(conn.recv)  # the bot is ready
+            seconds, latencies = await drive(fake, users, asked(count), rate)
+            conn.send((seconds, latencies))
+            await asyncio.to_thread(conn.recv)  # the bot has closed
+
+    asyncio.run(main())
+
+
+async def two_processes(folder: Path, users: int, count: int, rate: float | None) -> Result:
+    """Bot in this process; fake Discord and the users in another."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=_fake_process, args=(theirs, users, count, rate))
+    child.start()
+    api_base, gateway_url = await asyncio.to_thread(ours.recv)
+    task, app, bot = await _bot_run(write_config(folder, api_base, gateway_url))
+    probe = StallProbe()
+    probe.start()
+    ours.send("ready")
+    seconds, latencies = await asyncio.to_thread(ours.recv)
+    stalls = probe.stop()
+    await _bot_stop(task, app, bot)
+    ours.send("bye")
+    await asyncio.to_thread(child.join, 30)
+    return Result(seconds, latencies, *stalls)
+
+
+def _rows(label: str, result: Result, base: Result | None, latency_target: bool) -> list[Row]:
+    rate = len(result.latencies) / result.seconds
+    p99 = percentile(result.latencies, 0.99) * 1e3
+    blocked = result.blocked * 1e3
+
+    def of(base_value: float) -> float | None:
+        return base_value if base is not None else None
+
+    b = base or result
+    return [
+        Row(f"{label}: questions per second", rate, of(len(b.latencies) / b.seconds), "q/s",
+            "" if latency_target else ">= 500", None if latency_target else rate >= 500,
+            better="higher"),
+        Row(f"{label}: p50 latency", percentile(result.latencies, 0.5) * 1e3,
+            of(percentile(b.latencies, 0.5) * 1e3), "ms"),
+        Row(f"{label}: p99 latency", p99, of(percentile(b.latencies, 0.99) * 1e3), "ms",
+            "<= 20 ms" if latency_target else "", p99 <= 20 if latency_target else None),
+        Row(f"{label}: longest callback (loop blocked)", blocked, of(b.blocked * 1e3), "ms",
+            "<= 10 ms", blocked <= 10),
+        Row(f"{label}: worst 1 ms-sleep oversleep", result.oversleep * 1e3,
+            of(b.oversleep * 1e3), "ms"),
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the e2e benchmark and print its table."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks e2e")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--questions", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=200.0, help="q/s of the paced run")
+    parser.add_argument("--paced", type=int, default=2000, help="questions of the paced run")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name in ("one", "two", "paced"):
+            (folder / name).mkdir()
+        base = asyncio.run(same_process(folder / "one", args.users, asked(args.questions)))
+        bot = asyncio.run(two_processes(folder / "two", args.users, args.questions, None))
+        paced = asyncio.run(two_processes(folder / "paced", args.users, args.paced, args.rate))
+    rows = _rows("as fast as answered", bot, base, latency_target=False)
+    rows += _rows(f"paced at {args.rate:.0f} q/s", paced, None, latency_target=True)
+    title = f"e2e: {args.users} users, real discord.py client, fake Discord in a second process"
+    print_table(title + " (baseline: the fake in the bot's process)", rows)
+    for label, result in (("as fast", bot), ("paced", paced)):
+        print(f"  longest callback ({label}): {result.blocker}")
