@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 
@@ -36,10 +37,10 @@ class ExampleIndex:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self._lengths = array("H", (min(len(t), 0xFFFF) for t in texts))
-        lists: dict[str, list[int]] = {}
+        lists: defaultdict[str, list[int]] = defaultdict(list)
         for index, text in enumerate(texts):
-            for token in set(text.split()):
-                lists.setdefault(token, []).append(index)
+            for token in text.split():
+                lists[token].append(index)  # a token twice in one text: the set of ids dedupes
         # Postings are ordered by example length so the commonest words can give up a window.
         length = self._lengths.__getitem__
         self._postings = {

@@ -131,6 +131,7 @@ class Matcher:
         full_texts: list[str] = []
         bags: list[set[str]] = [set() for _ in ranked]
         raw_words: set[str] = set()
+        quoted: dict[tuple[int, int], frozenset[str]] = {}
         for intent in intents.intents:
             bag = bags[rank_of[intent.id]]
             for example in intent.normalised_examples():
@@ -138,11 +139,12 @@ class Matcher:
                 terms = stem_terms(words)
                 raw_words.update(words)
                 bag.update(terms)
-                terms_texts.append(token_sorted(" ".join(terms) or " ".join(words)))
-                full_texts.append(token_sorted(" ".join(words)))
+                # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
+                terms_texts.append(" ".join(sorted(terms or words)))
+                full_texts.append(" ".join(sorted(words)))
                 self._normalised.append(example)
                 self._owner.append(rank_of[intent.id])
-            raw_words.update(self._bag_extras(intent, article_text, bag))
+            raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
         self._terms = ExampleIndex(terms_texts)
         self._full = ExampleIndex(full_texts)
         self._coverage = CoverageIndex([i.id for i in ranked], bags)
@@ -161,11 +163,22 @@ class Matcher:
     def _words(self, text: str) -> list[str]:
         return tokens(self._expand(normalise(text)))
 
-    def _bag_extras(self, intent: Intent, article_text: str, bag: set[str]) -> list[str]:
+    def _bag_extras(
+        self,
+        intent: Intent,
+        article_text: str,
+        bag: set[str],
+        quoted: dict[tuple[int, int], frozenset[str]],
+    ) -> list[str]:
         """Add the quoted passage's and the keywords' terms to ``bag``; return keyword words."""
         if intent.span is not None:
-            # The words of the quoted passage itself are evidence too: readers reuse them.
-            bag.update(stem_terms(self._words(article_text[intent.span[0] : intent.span[1]])))
+            # The words of the quoted passage itself are evidence too: readers reuse them. Many
+            # intents quote the same sentence: its terms are worked out once.
+            terms = quoted.get(intent.span)
+            if terms is None:
+                text = article_text[intent.span[0] : intent.span[1]]
+                terms = quoted[intent.span] = frozenset(stem_terms(self._words(text)))
+            bag.update(terms)
         keyword_words: list[str] = []
         for keyword in intent.keywords:
             words = self._words(keyword)
@@ -176,7 +189,10 @@ class Matcher:
     def _expand(self, text: str) -> str:
         if not self._aliases:
             return text
-        return " ".join(self._aliases.get(word, word) for word in text.split())
+        words = text.split()
+        if self._aliases.keys().isdisjoint(words):  # most texts: no alias, nothing to rebuild
+            return text
+        return " ".join(self._aliases.get(word, word) for word in words)
 
     def prepare(self, question: str) -> Query:
         """Normalise a question, expand aliases, correct unknown words, reduce to terms."""
