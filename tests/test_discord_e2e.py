@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
+from bot.discord.runner import build_bot
 from bot.errors import IntentError
 from tests.conftest import ROOT
-from tests.discord_harness import Running, custom_ids, quote_of, running_bot
+from tests.discord_harness import Running, custom_ids, quote_of, running_bot, write_config
+from tests.fakediscord import FakeDiscord
 
 ARTICLE = (ROOT / "seeds" / "article.txt").read_text(encoding="utf-8")
 SETTINGS = "  cooldown_burst: 50\n  moderator_roles: [Moderator]\n  channels: [questions]\n"
@@ -300,3 +303,27 @@ async def test_rejected_reload_is_posted_to_the_log_channel(tmp_path: Path) -> N
         assert f"{bad}:4: x.section: unknown section 'mars'" in posted["content"]
         assert posted["allowed_mentions"] == {"parse": []}
         assert run.app.knowledge.intents.get("turkey-coup") is not None
+
+
+async def test_failed_command_sync_does_not_stop_the_bot(tmp_path: Path) -> None:
+    """If Discord refuses the command sync, the bot still starts and answers mentions."""
+    async with FakeDiscord() as fake:
+        fake.fail_next("PUT", r"^/applications/\d+/commands$", status=503)
+        with fake.patch_client():
+            app = await build_app(write_config(tmp_path, fake, ""))
+            bot = build_bot(app, guild_ready_timeout=0.01)
+            task = asyncio.create_task(bot.start("test-token"))
+            try:
+                await asyncio.wait_for(bot.wait_until_ready(), 10)
+                sent = await fake.send_message(
+                    fake.default_user, f"{fake.bot_user.mention} turky coup"
+                )
+                reply = await fake.wait_for_bot_message(
+                    lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"]
+                )
+                assert "Turkey" in quote_of(reply["embeds"][0])
+                assert not task.done()
+            finally:
+                await bot.close()
+                await asyncio.wait_for(task, 5)
+                await app.store.close()

@@ -107,11 +107,15 @@ class ArticleBot(commands.Bot):
     async def sync_commands(self) -> None:
         """Sync to the configured guilds (instant) or globally (may take a while to show)."""
         guilds = [discord.Object(id=int(g)) for g in self.services.settings.guilds]
-        for guild in guilds:
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        if not guilds:
-            await self.tree.sync()
+        try:
+            for guild in guilds:
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+            if not guilds:
+                await self.tree.sync()
+        except discord.HTTPException as exc:
+            # Slash commands may be stale, but mentions still work: keep running.
+            log.error("could not sync slash commands: %s", exc)
 
     async def on_message(self, message: discord.Message) -> None:
         """Questions are handled by AskCog; there are no prefix commands to process."""
