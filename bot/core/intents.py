@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot.core.article import Article, Span
+from bot.core.filememo import FileMemo, file_stamp
 from bot.core.schema import Checker
 from bot.core.text import normalise
 from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, parse_yaml
@@ -95,34 +96,63 @@ class IntentSet:
 
 
 def load_intents(directory: Path, article: Article) -> IntentSet:
-    """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem."""
+    """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem.
+
+    A file unchanged since the last load (same time, size, inode and article) is not read or
+    parsed again: reloading ten thousand moderator-added files after one changed costs one parse.
+    """
     paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    documents: list[tuple[str, str]] = []
+    checked: list[Checked] = []
     unreadable: list[Problem] = []
     for path in paths:
+        name = str(path)
         try:
-            documents.append((str(path), path.read_text(encoding="utf-8")))
+            stamp = file_stamp(path)
+            found = _CHECKED.get(name, stamp, article)
+            if found is None:
+                found = _check_document(name, path.read_text(encoding="utf-8"), article)
+                _CHECKED.put(name, stamp, article, found)
+            checked.append(found)
         except (OSError, UnicodeDecodeError) as exc:
-            unreadable.append(Problem(str(path), 1, "file", f"cannot read: {exc}"))
+            unreadable.append(Problem(name, 1, "file", f"cannot read: {exc}"))
+    _CHECKED.keep_only(c.path for c in checked)
     if unreadable:
         raise IntentError(unreadable)
-    return validate_documents(documents, article)
+    return _assemble(checked)
 
 
 def validate_documents(documents: Iterable[tuple[str, str]], article: Article) -> IntentSet:
     """Validate intent documents given as (path, YAML text) together, as one set."""
-    problems: list[Problem] = []
-    intents: list[Intent] = []
-    names: list[str] = []
-    for path, text in documents:
-        check = Checker(path)
-        intents.extend(_parse_document(check, text, article))
-        problems.extend(check.problems)
-        names.append(path)
+    return _assemble([_check_document(path, text, article) for path, text in documents])
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One document's intents and its own problems (before the checks across documents)."""
+
+    path: str
+    intents: tuple[Intent, ...]
+    problems: tuple[Problem, ...]
+
+
+# Documents as last checked, per file: what load_intents reuses while a file is unchanged.
+_CHECKED: FileMemo[Checked] = FileMemo()
+
+
+def _check_document(path: str, text: str, article: Article) -> Checked:
+    check = Checker(path)
+    intents = _parse_document(check, text, article)
+    return Checked(path, tuple(intents), tuple(check.problems))
+
+
+def _assemble(checked: list[Checked]) -> IntentSet:
+    """The documents as one set, or IntentError with every problem, file by file."""
+    problems = [p for c in checked for p in c.problems]
+    intents = [i for c in checked for i in c.intents]
     problems.extend(_cross_checks(intents))
     if problems:
         raise IntentError(problems)
-    return IntentSet(tuple(intents), tuple(names))
+    return IntentSet(tuple(intents), tuple(c.path for c in checked))
 
 
 def _parse_document(check: Checker, text: str, article: Article) -> list[Intent]:
