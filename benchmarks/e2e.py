@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import multiprocessing
 import random
 import tempfile
@@ -45,6 +46,8 @@ class Result:
     oversleep: float
     blocked: float
     blocker: str
+    # The same in the fake's process (its stalls delay replies but are not the bot's).
+    fake_blocked: float | None = None
 
 
 def asked(count: int) -> list[str]:
@@ -153,11 +156,16 @@ def write_config(folder: Path, api_base: str, gateway_url: str) -> Path:
     return config
 
 
-async def _bot_run(config: Path) -> tuple[asyncio.Task[None], App, ArticleBot]:
+async def _bot_run(
+    config: Path, freeze: bool = False
+) -> tuple[asyncio.Task[None], App, ArticleBot]:
     app = await build_app(config)
     bot = build_bot(app, guild_ready_timeout=0.01)
     task = asyncio.create_task(bot.start("bench-token"))
     await asyncio.wait_for(bot.wait_until_ready(), 20)
+    if freeze:  # the experiment of --gc-freeze: what the runner could do once started
+        gc.collect()
+        gc.freeze()
     return task, app, bot
 
 
@@ -187,30 +195,53 @@ def _fake_process(conn: Connection, users: int, count: int, rate: float | None) 
         async with FakeDiscord(validate=False) as fake:
             conn.send((fake.api_base, fake.gateway_url))
             await asyncio.to_thread(conn.recv)  # the bot is ready
+            probe = StallProbe()
+            probe.start()
             seconds, latencies = await drive(fake, users, asked(count), rate)
-            conn.send((seconds, latencies))
+            conn.send((seconds, latencies, probe.stop()[1]))
             await asyncio.to_thread(conn.recv)  # the bot has closed
 
     asyncio.run(main())
 
 
-async def two_processes(folder: Path, users: int, count: int, rate: float | None) -> Result:
+async def two_processes(
+    folder: Path, users: int, count: int, rate: float | None, freeze: bool = False
+) -> Result:
     """Bot in this process; fake Discord and the users in another."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     child = context.Process(target=_fake_process, args=(theirs, users, count, rate))
     child.start()
     api_base, gateway_url = await asyncio.to_thread(ours.recv)
-    task, app, bot = await _bot_run(write_config(folder, api_base, gateway_url))
+    task, app, bot = await _bot_run(write_config(folder, api_base, gateway_url), freeze)
     probe = StallProbe()
     probe.start()
     ours.send("ready")
-    seconds, latencies = await asyncio.to_thread(ours.recv)
+    seconds, latencies, fake_blocked = await asyncio.to_thread(ours.recv)
     stalls = probe.stop()
     await _bot_stop(task, app, bot)
     ours.send("bye")
     await asyncio.to_thread(child.join, 30)
-    return Result(seconds, latencies, *stalls)
+    return Result(seconds, latencies, *stalls, fake_blocked=fake_blocked)
+
+
+def _run(conn: Connection, kind: str, args: tuple[Any, ...]) -> None:
+    """In a fresh process: run one measurement and send back its Result."""
+    if kind == "same":
+        conn.send(asyncio.run(same_process(*args)))
+    else:
+        conn.send(asyncio.run(two_processes(*args)))
+
+
+def fresh(kind: str, *args: Any) -> Result:
+    """Run a measurement in a fresh process: a previous run's heap would slow its GC."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=_run, args=(theirs, kind, args))
+    child.start()
+    result: Result = ours.recv()
+    child.join(30)
+    return result
 
 
 def _rows(label: str, result: Result, base: Result | None, latency_target: bool) -> list[Row]:
@@ -234,6 +265,7 @@ def _rows(label: str, result: Result, base: Result | None, latency_target: bool)
             "<= 10 ms", blocked <= 10),
         Row(f"{label}: worst 1 ms-sleep oversleep", result.oversleep * 1e3,
             of(b.oversleep * 1e3), "ms"),
+        Row(f"{label}: the fake's longest callback", (result.fake_blocked or 0) * 1e3, None, "ms"),
     ]  # fmt: skip
 
 
@@ -244,14 +276,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=200.0, help="q/s of the paced run")
     parser.add_argument("--paced", type=int, default=2000, help="questions of the paced run")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="experiment: gc.freeze() once the bot is ready"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name in ("one", "two", "paced"):
             (folder / name).mkdir()
-        base = asyncio.run(same_process(folder / "one", args.users, asked(args.questions)))
-        bot = asyncio.run(two_processes(folder / "two", args.users, args.questions, None))
-        paced = asyncio.run(two_processes(folder / "paced", args.users, args.paced, args.rate))
+        base = fresh("same", folder / "one", args.users, asked(args.questions))
+        bot = fresh("two", folder / "two", args.users, args.questions, None, args.gc_freeze)
+        paced = fresh("two", folder / "paced", args.users, args.paced, args.rate, args.gc_freeze)
     rows = _rows("as fast as answered", bot, base, latency_target=False)
     rows += _rows(f"paced at {args.rate:.0f} q/s", paced, None, latency_target=True)
     title = f"e2e: {args.users} users, real discord.py client, fake Discord in a second process"
