@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -27,8 +26,11 @@ from rapidfuzz import fuzz, process
 
 from bot.core.index import CoverageIndex, ExampleIndex, Scored, token_sorted
 from bot.core.intents import Intent, IntentSet
+from bot.core.matchtypes import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
 from bot.core.spelling import Speller
 from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
+
+__all__ = ["Candidate", "MatchSettings", "Matcher", "Query", "ScanLimits", "stem_terms"]
 
 # snowballstemmer hands out PyStemmer's C stemmer when it is installed, the same algorithm.
 _STEMMER = snowballstemmer.stemmer("english")
@@ -37,58 +39,6 @@ FUZZY_LIMIT = 80
 FUZZY_CUTOFF = 30
 # Examples shown as a candidate's best match, remembered (normalising again costs ~10 µs).
 DISPLAY_MEMO = 4096
-
-
-@dataclass(frozen=True)
-class MatchSettings:
-    """Matching thresholds and weights (``matching`` in config.yaml)."""
-
-    answer_threshold: float = 62.0
-    suggest_threshold: float = 48.0
-    ambiguity_margin: float = 3.0
-    fuzzy_weight: float = 0.5
-    typo_cutoff: float = 80.0
-    context_bonus: float = 8.0
-    max_suggestions: int = 3
-    max_question_chars: int = 500
-    index: bool = True
-
-
-@dataclass(frozen=True)
-class ScanLimits:
-    """Up to these sizes the index scores everything (exact); past them, candidates only."""
-
-    examples: int = 1500
-    words: int = 2000
-
-
-DEFAULT_LIMITS = ScanLimits()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One intent's score for a question, with the example that scored best."""
-
-    intent_id: str
-    score: float
-    fuzzy: float
-    coverage: float
-    example: str
-
-
-@dataclass(frozen=True)
-class Query:
-    """A question prepared for matching: normalised, aliases expanded, typos corrected."""
-
-    text: str
-    words: tuple[str, ...]
-    terms: tuple[str, ...]
-    known_terms: tuple[str, ...]
-
-    @property
-    def content(self) -> tuple[str, ...]:
-        """The stemmed terms that carry topic (question words excluded)."""
-        return tuple(t for t in self.terms if t not in QUESTION_WORDS)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -120,31 +70,10 @@ class Matcher:
         self._limits = limits
         self._aliases = intents.aliases()
         ranked = sorted(intents.intents, key=lambda i: i.id)
-        rank_of = {intent.id: rank for rank, intent in enumerate(ranked)}
-        # Examples keep file order: the full scan breaks ties between equal scores in that order.
-        # Each has two forms: its terms (most questions) and all its words (for questions made
-        # only of function words: "who are you").
         self._normalised: list[str] = []
-        self._shown: dict[int, str] = {}
         self._owner: list[int] = []
-        terms_texts: list[str] = []
-        full_texts: list[str] = []
-        bags: list[set[str]] = [set() for _ in ranked]
-        raw_words: set[str] = set()
-        quoted: dict[tuple[int, int], frozenset[str]] = {}
-        for intent in intents.intents:
-            bag = bags[rank_of[intent.id]]
-            for example in intent.normalised_examples():
-                words = tokens(self._expand(example))
-                terms = stem_terms(words)
-                raw_words.update(words)
-                bag.update(terms)
-                # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
-                terms_texts.append(" ".join(sorted(terms or words)))
-                full_texts.append(" ".join(sorted(words)))
-                self._normalised.append(example)
-                self._owner.append(rank_of[intent.id])
-            raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
+        self._shown: dict[int, str] = {}
+        terms_texts, full_texts, bags, raw_words = self._read(intents, ranked, article_text)
         self._terms = ExampleIndex(terms_texts)
         self._full = ExampleIndex(full_texts)
         self._coverage = CoverageIndex([i.id for i in ranked], bags)
@@ -159,6 +88,36 @@ class Matcher:
         self.vocabulary = frozenset(raw_words | article_words)
         scan_words = limits.words if settings.index else len(self.vocabulary)
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
+
+    def _read(
+        self, intents: IntentSet, ranked: list[Intent], article_text: str
+    ) -> tuple[list[str], list[str], list[set[str]], set[str]]:
+        """Every example as token-sorted terms and words; each intent's bag; the words seen.
+
+        Examples keep file order: the full scan breaks ties between equal scores in that order.
+        Each has two forms: its terms (most questions) and all its words (for questions made
+        only of function words: "who are you"). Bags are listed by intent rank (id order).
+        """
+        rank_of = {intent.id: rank for rank, intent in enumerate(ranked)}
+        terms_texts: list[str] = []
+        full_texts: list[str] = []
+        bags: list[set[str]] = [set() for _ in ranked]
+        raw_words: set[str] = set()
+        quoted: dict[tuple[int, int], frozenset[str]] = {}
+        for intent in intents.intents:
+            rank = rank_of[intent.id]
+            for example in intent.normalised_examples():
+                words = tokens(self._expand(example))
+                terms = stem_terms(words)
+                raw_words.update(words)
+                bags[rank].update(terms)
+                # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
+                terms_texts.append(" ".join(sorted(terms or words)))
+                full_texts.append(" ".join(sorted(words)))
+                self._normalised.append(example)
+                self._owner.append(rank)
+            raw_words.update(self._bag_extras(intent, article_text, bags[rank], quoted))
+        return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:
         return tokens(self._expand(normalise(text)))
