@@ -98,10 +98,10 @@ class IntentAuthor:
     async def add(self, draft: IntentDraft) -> Intent:
         """Validate, write atomically and reload; the set in force changes only on success."""
         async with self._lock:
-            intent = self.validate(draft)
-            write_new_file(self.path_for(draft.id), draft.to_yaml())
+            intent = await asyncio.to_thread(self.validate, draft)
+            await asyncio.to_thread(write_new_file, self.path_for(draft.id), draft.to_yaml())
             try:
-                self.knowledge.reload()
+                await asyncio.to_thread(self.knowledge.reload)
             except IntentError:
                 self.path_for(draft.id).unlink(missing_ok=True)
                 raise
@@ -119,7 +119,7 @@ class IntentAuthor:
             backup = path.read_text(encoding="utf-8")
             path.unlink()
             try:
-                self.knowledge.reload()
+                await asyncio.to_thread(self.knowledge.reload)
             except IntentError:
                 write_new_file(path, backup)  # another intent's follow_ups named it: undo
                 raise

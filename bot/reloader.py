@@ -46,9 +46,10 @@ class IntentWatcher:
     async def reload(self, reason: str) -> IntentSet:
         """Reload now and return the new set; on IntentError the old set stays, and it re-raises."""
         async with self._lock:
-            self._seen = folder_signature(self.knowledge.intents_dir)
+            # Reading and indexing thousands of files takes seconds: off the event loop.
+            self._seen = await asyncio.to_thread(folder_signature, self.knowledge.intents_dir)
             try:
-                intents = self.knowledge.reload()
+                intents = await asyncio.to_thread(self.knowledge.reload)
             except IntentError as exc:
                 log.error(
                     "intent reload (%s) rejected; keeping the last good set:\n%s", reason, exc
@@ -61,7 +62,8 @@ class IntentWatcher:
 
     async def check(self) -> bool:
         """Reload if any file changed since the last look; return whether it did."""
-        if folder_signature(self.knowledge.intents_dir) == self._seen:
+        seen = await asyncio.to_thread(folder_signature, self.knowledge.intents_dir)
+        if seen == self._seen:
             return False
         with contextlib.suppress(IntentError):  # already logged and reported
             await self.reload("files changed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from bot.core.article import Article
@@ -25,6 +26,7 @@ class Knowledge:
         self.intents_dir = intents_dir
         self.matching = matching
         self.dialogue = dialogue
+        self._reloading = threading.Lock()
         self.engine = self._build(load_intents(intents_dir, article))
 
     def _build(self, intents: IntentSet) -> Engine:
@@ -37,6 +39,11 @@ class Knowledge:
         return self.engine.intents
 
     def reload(self) -> IntentSet:
-        """Reload every intent file; on IntentError the previous set stays in force."""
-        self.engine = self._build(load_intents(self.intents_dir, self.article))
-        return self.engine.intents
+        """Reload every intent file; on IntentError the previous set stays in force.
+
+        Safe to call from worker threads: reloads run one at a time, and the engine is swapped
+        in one assignment, so a turn sees either the old set or the new one.
+        """
+        with self._reloading:
+            self.engine = self._build(load_intents(self.intents_dir, self.article))
+            return self.engine.intents
