@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +18,8 @@ import aiosqlite
 from bot.batching import GroupCommit
 from bot.core.turns import State
 from bot.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
+
+STATE_CACHE = 10_000  # conversations whose state is kept in memory
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -62,6 +65,9 @@ class Store:
         self._turns: GroupCommit[tuple[TurnRecord, State | None], int] = GroupCommit(
             self._insert_turn, self._db.commit, self._db.rollback
         )
+        # Write-through cache of conversation states (this process writes them all), so a turn
+        # reads its state without a database round trip. Bounded, least recently used out.
+        self._states: OrderedDict[ConversationKey, tuple[State | None, float]] = OrderedDict()
 
     @classmethod
     async def open(cls, path: Path, *, busy_timeout_ms: int = 5000) -> Store:
@@ -105,13 +111,31 @@ class Store:
 
     async def load_state(self, key: ConversationKey, *, max_age_s: float) -> State | None:
         """Return the conversation's state, or None when there is none or it has expired."""
+        cached = self._states.get(key)
+        if cached is None:
+            cached = await self._read_state(key)
+            self._remember(key, *cached)
+        self._states.move_to_end(key)
+        state, updated_at = cached
+        if state is None or time.time() - updated_at > max_age_s:
+            return None
+        return state
+
+    async def _read_state(self, key: ConversationKey) -> tuple[State | None, float]:
         sql = "SELECT state, updated_at FROM conversations WHERE guild=? AND channel=? AND user=?"
         async with self._db.execute(sql, (key.guild, key.channel, key.user)) as cursor:
             row = await cursor.fetchone()
-        if row is None or time.time() - float(row[1]) > max_age_s:
-            return None
+        if row is None:
+            return None, 0.0
         data = json.loads(row[0])
-        return State(data.get("intent"), str(data["section"]), int(data["cursor"]))
+        state = State(data.get("intent"), str(data["section"]), int(data["cursor"]))
+        return state, float(row[1])
+
+    def _remember(self, key: ConversationKey, state: State | None, updated_at: float) -> None:
+        self._states[key] = (state, updated_at)
+        self._states.move_to_end(key)
+        if len(self._states) > STATE_CACHE:
+            self._states.popitem(last=False)
 
     async def record_turn(self, turn: TurnRecord, state: State | None) -> int:
         """Log a turn and save the conversation state; return the turn id once committed.
@@ -119,7 +143,10 @@ class Store:
         Concurrent callers share commits (group commit), so throughput grows with load while
         no caller gets an id for a turn that is not yet on disk.
         """
-        return await self._turns.submit((turn, state))
+        turn_id = await self._turns.submit((turn, state))
+        if state is not None:  # committed: the cache may now show it
+            self._remember(turn.key, state, time.time())
+        return turn_id
 
     async def _insert_turn(self, item: tuple[TurnRecord, State | None]) -> int:
         turn, state = item
@@ -156,17 +183,8 @@ class Store:
 
     async def turn(self, turn_id: int) -> TurnRecord | None:
         """Return one logged turn, or None."""
-        sql = (
-            "SELECT guild, channel, user, question, kind, intent, section, score, answered"
-            " FROM turns WHERE id=?"
-        )
-        async with self._db.execute(sql, (turn_id,)) as cursor:
-            r = await cursor.fetchone()
-        if r is None:
-            return None
-        return TurnRecord(
-            ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]), bool(r[8])
-        )
+        rows = await self._turn_rows("WHERE id=?", (turn_id,))
+        return rows[0] if rows else None
 
     async def turn_owner(self, turn_id: int) -> str | None:
         """Return who asked a logged turn, or None if there is no such turn."""
@@ -197,11 +215,14 @@ class Store:
 
     async def recent_turns(self, limit: int = 50) -> list[TurnRecord]:
         """Return the latest turns, newest first."""
+        return await self._turn_rows("ORDER BY id DESC LIMIT ?", (limit,))
+
+    async def _turn_rows(self, tail: str, params: tuple[object, ...]) -> list[TurnRecord]:
         sql = (
             "SELECT guild, channel, user, question, kind, intent, section, score, answered"
-            " FROM turns ORDER BY id DESC LIMIT ?"
+            f" FROM turns {tail}"
         )
-        async with self._db.execute(sql, (limit,)) as cursor:
+        async with self._db.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
         return [
             TurnRecord(
