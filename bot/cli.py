@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import App, build_app, build_knowledge
+from bot.app import App, build_app, build_knowledge, freeze_loaded_objects
 from bot.config import load_config, read_token
 from bot.core.evaluate import evaluate, load_golden
 from bot.core.render import render_outline, render_summary
@@ -97,6 +97,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 async def _converse(args: argparse.Namespace) -> int:
     app: App = await build_app(args.config, args.db)
+    freeze_loaded_objects()
     key = ConversationKey(args.guild, args.channel, args.user)
     try:
         if args.command == "ask":
