@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.intents import INTENTS_VERSION, Intent, validate_documents
+from bot.core.intent_files import validate_documents
+from bot.core.intents import INTENTS_VERSION, Intent
 from bot.core.knowledge import Knowledge
 from bot.core.text import normalise
 from bot.errors import (

@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import intents as loader
+from bot.core import intent_files
 from bot.core.article import Article
+from bot.core.intent_files import Checked, IntentLoader
 from bot.errors import IntentError
 from tests.conftest import ROOT
+
+
+@pytest.fixture
+def loader() -> IntentLoader:
+    """One loader, whose memory of checked files the tests observe."""
+    return IntentLoader()
 
 
 @pytest.fixture
@@ -23,50 +30,52 @@ def folder(tmp_path: Path) -> Path:
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the path of every document the loader parses from here on."""
     seen: list[str] = []
-    real = loader._check_document
+    real = intent_files.check_document
 
-    def counting(path: str, text: str, article: Article) -> loader.Checked:
+    def counting(path: str, text: str, article: Article) -> Checked:
         seen.append(Path(path).name)
         return real(path, text, article)
 
-    monkeypatch.setattr(loader, "_check_document", counting)
+    monkeypatch.setattr(intent_files, "check_document", counting)
     return seen
 
 
 def test_unchanged_files_are_not_parsed_again(
-    folder: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+    loader: IntentLoader, folder: Path, article: Article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second load parses nothing and returns an equal set; an edited file alone is re-read."""
-    first = loader.load_intents(folder, article)
+    first = loader.load(folder, article)
     parsed = _parses(monkeypatch)
-    assert loader.load_intents(folder, article) == first
+    assert loader.load(folder, article) == first
     assert parsed == []
     edited = folder / "smalltalk.yaml"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert loader.load_intents(folder, article) == first
+    assert loader.load(folder, article) == first
     assert parsed == ["smalltalk.yaml"]
 
 
 def test_problems_read_the_same_from_memory(
-    folder: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+    loader: IntentLoader, folder: Path, article: Article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A broken file reports the same problems whether just parsed or remembered."""
     broken = folder / "turkey-coup.yaml"
     broken.write_text(broken.read_text(encoding="utf-8") + "  - id: x\n", encoding="utf-8")
     with pytest.raises(IntentError) as fresh:
-        loader.load_intents(folder, article)
+        loader.load(folder, article)
     parsed = _parses(monkeypatch)
     with pytest.raises(IntentError) as remembered:
-        loader.load_intents(folder, article)
+        loader.load(folder, article)
     assert parsed == []
     assert [str(p) for p in remembered.value.problems] == [str(p) for p in fresh.value.problems]
 
 
-def test_removed_and_added_files_count(folder: Path, article: Article) -> None:
+def test_removed_and_added_files_count(
+    loader: IntentLoader, folder: Path, article: Article
+) -> None:
     """A removed file's intents are gone on the next load; a new file's are there."""
-    before = loader.load_intents(folder, article)
+    before = loader.load(folder, article)
     shutil.move(folder / "smalltalk.yaml", folder.parent / "smalltalk.yaml")
-    without = loader.load_intents(folder, article)
+    without = loader.load(folder, article)
     assert len(without.intents) < len(before.intents)
     shutil.move(folder.parent / "smalltalk.yaml", folder / "smalltalk.yaml")
-    assert loader.load_intents(folder, article) == before
+    assert loader.load(folder, article) == before

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.article import Article
-from bot.core.intents import IntentKind, load_intents, validate_documents
+from bot.core.intent_files import load_intents, validate_documents
+from bot.core.intents import IntentKind
 from bot.errors import IntentError
 
 EXAMPLES = "[one question, two question, three question, four question, five question]"

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from bot.core.article import Article, Span
-from bot.core.filememo import FileMemo, file_stamp
 from bot.core.schema import Checker
 from bot.core.text import normalise
 from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, parse_yaml
-from bot.errors import IntentError, Problem
 
 INTENTS_VERSION = 1
 MIN_EXAMPLES = 5
@@ -95,67 +91,8 @@ class IntentSet:
         return table
 
 
-def load_intents(directory: Path, article: Article) -> IntentSet:
-    """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem.
-
-    A file unchanged since the last load (same time, size, inode and article) is not read or
-    parsed again: reloading ten thousand moderator-added files after one changed costs one parse.
-    """
-    paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    checked: list[Checked] = []
-    unreadable: list[Problem] = []
-    for path in paths:
-        name = str(path)
-        try:
-            stamp = file_stamp(path)
-            found = _CHECKED.get(name, stamp, article)
-            if found is None:
-                found = _check_document(name, path.read_text(encoding="utf-8"), article)
-                _CHECKED.put(name, stamp, article, found)
-            checked.append(found)
-        except (OSError, UnicodeDecodeError) as exc:
-            unreadable.append(Problem(name, 1, "file", f"cannot read: {exc}"))
-    _CHECKED.keep_only(c.path for c in checked)
-    if unreadable:
-        raise IntentError(unreadable)
-    return _assemble(checked)
-
-
-def validate_documents(documents: Iterable[tuple[str, str]], article: Article) -> IntentSet:
-    """Validate intent documents given as (path, YAML text) together, as one set."""
-    return _assemble([_check_document(path, text, article) for path, text in documents])
-
-
-@dataclass(frozen=True)
-class Checked:
-    """One document's intents and its own problems (before the checks across documents)."""
-
-    path: str
-    intents: tuple[Intent, ...]
-    problems: tuple[Problem, ...]
-
-
-# Documents as last checked, per file: what load_intents reuses while a file is unchanged.
-_CHECKED: FileMemo[Checked] = FileMemo()
-
-
-def _check_document(path: str, text: str, article: Article) -> Checked:
-    check = Checker(path)
-    intents = _parse_document(check, text, article)
-    return Checked(path, tuple(intents), tuple(check.problems))
-
-
-def _assemble(checked: list[Checked]) -> IntentSet:
-    """The documents as one set, or IntentError with every problem, file by file."""
-    problems = [p for c in checked for p in c.problems]
-    intents = [i for c in checked for i in c.intents]
-    problems.extend(_cross_checks(intents))
-    if problems:
-        raise IntentError(problems)
-    return IntentSet(tuple(intents), tuple(c.path for c in checked))
-
-
-def _parse_document(check: Checker, text: str, article: Article) -> list[Intent]:
+def parse_document(check: Checker, text: str, article: Article) -> list[Intent]:
+    """Parse one intent file, recording its own problems in ``check``."""
     try:
         raw = parse_yaml(text)
     except YamlSyntaxError as exc:
@@ -300,48 +237,3 @@ def _aliases(check: Checker, entry: LineDict, where: str) -> tuple[tuple[str, st
         )
         return ()
     return tuple((str(k), str(v)) for k, v in raw.items())
-
-
-def _cross_checks(intents: list[Intent]) -> list[Problem]:
-    problems: list[Problem] = []
-    first: dict[str, Intent] = {}
-    owner: dict[str, tuple[Intent, int]] = {}
-    for intent in intents:
-        if intent.id in first:
-            other = first[intent.id]
-            problems.append(
-                Problem(
-                    intent.source,
-                    intent.line,
-                    f"{intent.id}.id",
-                    f"duplicate intent id (first at {other.source}:{other.line})",
-                )
-            )
-            continue
-        first[intent.id] = intent
-        keys = intent.normalised_examples()
-        lines = dict(zip(keys, intent.example_lines, strict=True))
-        for key, line in lines.items():
-            if key in owner and owner[key][0].id != intent.id:
-                prior, prior_line = owner[key]
-                problems.append(
-                    Problem(
-                        intent.source,
-                        line,
-                        f"{intent.id}.examples",
-                        f"same example as intent {prior.id!r} ({prior.source}:{prior_line})",
-                    )
-                )
-            owner.setdefault(key, (intent, line))
-    for intent in intents:
-        for target in intent.follow_ups:
-            if target not in first:
-                problems.append(
-                    Problem(
-                        intent.source,
-                        intent.line,
-                        f"{intent.id}.follow_ups",
-                        f"unknown intent {target!r}",
-                    )
-                )
-    return problems

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from bot.core.article import Article
 from bot.core.dialogue import Engine
-from bot.core.intents import IntentSet, load_intents
+from bot.core.intent_files import IntentLoader
+from bot.core.intents import IntentSet
 from bot.core.matcher import Matcher, MatchSettings
 from bot.core.turns import DialogueSettings
 
@@ -27,7 +28,8 @@ class Knowledge:
         self.matching = matching
         self.dialogue = dialogue
         self._reloading = threading.Lock()
-        self.engine = self._build(load_intents(intents_dir, article))
+        self._loader = IntentLoader()
+        self.engine = self._build(self._loader.load(intents_dir, article))
 
     def _build(self, intents: IntentSet) -> Engine:
         matcher = Matcher(intents, self.article.text, self.matching)
@@ -45,5 +47,5 @@ class Knowledge:
         in one assignment, so a turn sees either the old set or the new one.
         """
         with self._reloading:
-            self.engine = self._build(load_intents(self.intents_dir, self.article))
+            self.engine = self._build(self._loader.load(self.intents_dir, self.article))
             return self.engine.intents

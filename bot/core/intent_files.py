@@ -1,0 +1,127 @@
+"""Loading intent files as one set: read, check each file, check across files, remember.
+
+Each ``IntentLoader`` remembers every file's checked result while the file is unchanged (same
+time, size, inode and article), so reloading ten thousand moderator-added files after one
+changed costs one parse. The memory belongs to the loader, not to the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.article import Article
+from bot.core.filememo import FileMemo, file_stamp
+from bot.core.intents import Intent, IntentSet, parse_document
+from bot.core.schema import Checker
+from bot.errors import IntentError, Problem
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One document's intents and its own problems (before the checks across documents)."""
+
+    path: str
+    intents: tuple[Intent, ...]
+    problems: tuple[Problem, ...]
+
+
+class IntentLoader:
+    """Loads a folder of intent files, reusing what it checked of files that did not change."""
+
+    def __init__(self) -> None:
+        self._checked: FileMemo[Checked] = FileMemo()
+
+    def load(self, directory: Path, article: Article) -> IntentSet:
+        """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem."""
+        paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+        checked: list[Checked] = []
+        unreadable: list[Problem] = []
+        for path in paths:
+            name = str(path)
+            try:
+                stamp = file_stamp(path)
+                found = self._checked.get(name, stamp, article)
+                if found is None:
+                    found = check_document(name, path.read_text(encoding="utf-8"), article)
+                    self._checked.put(name, stamp, article, found)
+                checked.append(found)
+            except (OSError, UnicodeDecodeError) as exc:
+                unreadable.append(Problem(name, 1, "file", f"cannot read: {exc}"))
+        self._checked.keep_only(c.path for c in checked)
+        if unreadable:
+            raise IntentError(unreadable)
+        return assemble(checked)
+
+
+def load_intents(directory: Path, article: Article) -> IntentSet:
+    """Load a folder of intent files once (no memory kept between calls)."""
+    return IntentLoader().load(directory, article)
+
+
+def validate_documents(documents: Iterable[tuple[str, str]], article: Article) -> IntentSet:
+    """Validate intent documents given as (path, YAML text) together, as one set."""
+    return assemble([check_document(path, text, article) for path, text in documents])
+
+
+def check_document(path: str, text: str, article: Article) -> Checked:
+    """Parse and check one document on its own."""
+    check = Checker(path)
+    intents = parse_document(check, text, article)
+    return Checked(path, tuple(intents), tuple(check.problems))
+
+
+def assemble(checked: list[Checked]) -> IntentSet:
+    """The documents as one set, or IntentError with every problem, file by file."""
+    problems = [p for c in checked for p in c.problems]
+    intents = [i for c in checked for i in c.intents]
+    problems.extend(_cross_checks(intents))
+    if problems:
+        raise IntentError(problems)
+    return IntentSet(tuple(intents), tuple(c.path for c in checked))
+
+
+def _cross_checks(intents: list[Intent]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, Intent] = {}
+    owner: dict[str, tuple[Intent, int]] = {}
+    for intent in intents:
+        if intent.id in first:
+            other = first[intent.id]
+            problems.append(
+                Problem(
+                    intent.source,
+                    intent.line,
+                    f"{intent.id}.id",
+                    f"duplicate intent id (first at {other.source}:{other.line})",
+                )
+            )
+            continue
+        first[intent.id] = intent
+        keys = intent.normalised_examples()
+        lines = dict(zip(keys, intent.example_lines, strict=True))
+        for key, line in lines.items():
+            if key in owner and owner[key][0].id != intent.id:
+                prior, prior_line = owner[key]
+                problems.append(
+                    Problem(
+                        intent.source,
+                        line,
+                        f"{intent.id}.examples",
+                        f"same example as intent {prior.id!r} ({prior.source}:{prior_line})",
+                    )
+                )
+            owner.setdefault(key, (intent, line))
+    for intent in intents:
+        for target in intent.follow_ups:
+            if target not in first:
+                problems.append(
+                    Problem(
+                        intent.source,
+                        intent.line,
+                        f"{intent.id}.follow_ups",
+                        f"unknown intent {target!r}",
+                    )
+                )
+    return problems
