@@ -130,7 +130,11 @@ class ModerationCog(commands.Cog):
         if not rows:
             await interaction.response.send_message("Every question got an answer.", ephemeral=True)
             return
-        lines = [f"{n}. “{truncate(r.question, 150)}” ×{r.count}" for n, r in enumerate(rows, 1)]
+        # Users' words shown to moderators: markdown escaped so a question cannot restyle the list.
+        lines = [
+            f"{n}. “{discord.utils.escape_markdown(truncate(r.question, 150))}” ×{r.count}"
+            for n, r in enumerate(rows, 1)
+        ]
         view = discord.ui.View(timeout=None)
         for n, row in enumerate(rows, 1):
             view.add_item(MakeIntentButton(row.last_turn_id, f"Make intent #{n}"))
