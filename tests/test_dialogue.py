@@ -96,3 +96,18 @@ def test_answer_intent_by_choice(engine: Engine) -> None:
     """Choosing a suggestion answers that intent directly."""
     reply, state = engine.answer_intent("aleppo-rebels-trapped", None)
     assert reply.answered and reply.intent_id == "aleppo-rebels-trapped" and state is not None
+
+
+def test_clear_winner_below_the_threshold_answers(engine: Engine) -> None:
+    """A mid-score question whose best passage leads all others clearly is answered."""
+    question = "Who addressed the press once the talks concluded, and in what order?"
+    ranked = engine.rank(question)
+    assert engine.settings.clear_floor <= ranked[0].score < engine.settings.answer_threshold
+    reply, _ = engine.turn(question, None)
+    assert reply.answered and reply.intent_id == "meeting-duration"
+
+
+def test_one_shared_word_is_no_clear_winner(engine: Engine) -> None:
+    """Sharing a word or two with a passage ("keeps") does not make an off-topic one an answer."""
+    reply, _ = engine.turn("my cat keeps throwing up, what should i do", None)
+    assert not reply.answered

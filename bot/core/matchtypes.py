@@ -14,6 +14,8 @@ class MatchSettings:
     answer_threshold: float = 62.0
     suggest_threshold: float = 48.0
     ambiguity_margin: float = 2.0
+    clear_floor: float = 55.0
+    clear_gap: float = 10.0
     fuzzy_weight: float = 0.5
     typo_cutoff: float = 80.0
     context_bonus: float = 8.0
