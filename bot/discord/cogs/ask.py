@@ -25,7 +25,9 @@ class AskCog(commands.Cog):
         self.services = services
 
     def _addressed(self, message: discord.Message) -> bool:
-        """Mentioned, or in a channel the config tells us to watch."""
+        """Mentioned, in a direct message, or in a channel the config tells us to watch."""
+        if message.guild is None:
+            return True
         me = self.bot.user
         if me is not None and any(u.id == me.id for u in message.mentions):
             return True
