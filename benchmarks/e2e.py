@@ -195,6 +195,11 @@ def _fake_process(conn: Connection, users: int, count: int, rate: float | None) 
         async with FakeDiscord(validate=False) as fake:
             conn.send((fake.api_base, fake.gateway_url))
             await asyncio.to_thread(conn.recv)  # the bot is ready
+            # The harness keeps every message it saw; its collector's pauses over that history
+            # are not the bot's latency, so it does not collect while it drives the users.
+            gc.collect()
+            gc.freeze()
+            gc.disable()
             probe = StallProbe()
             probe.start()
             seconds, latencies = await drive(fake, users, asked(count), rate)

@@ -70,6 +70,9 @@ class ArticleBot(commands.Bot):
             allowed_mentions=NO_PINGS,
             help_command=None,
             tree_cls=ArticleTree,
+            # No message cache: nothing here reads old messages (buttons carry their own data),
+            # and a 1,000-message cache churning under load is garbage-collector work.
+            max_messages=options.pop("max_messages", None),
             **options,
         )
         self.services = services
