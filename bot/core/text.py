@@ -15,7 +15,8 @@ STOPWORDS = frozenset(
     these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours s t d ll m re ve don dont doesnt
     didnt isnt wasnt whats tell please pls plz know say says said think article thing things
-    get got one ok okay really much many let lets u ur r wat wats wut wht whta teh da abt bout ya
+    get got one ok okay really much many let lets u ur r wat wats wut wht whta waht teh da abt
+    bout ya even actually basically
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
