@@ -103,11 +103,6 @@ class Article:
         index = self._index[section_id] + 1
         return self.sections[index] if index < len(self.sections) else None
 
-    def section_text(self, section_id: str) -> str:
-        """Return the exact text of a section."""
-        section = self.section(section_id)
-        return self.text[section.start : section.end]
-
     def paragraph(self, number: int) -> Quote:
         """Return body paragraph ``number`` (1-based) as a quote."""
         if not 1 <= number <= len(self.paragraphs):
