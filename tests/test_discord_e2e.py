@@ -208,7 +208,6 @@ async def test_cooldown(tmp_path: Path) -> None:
         assert "ask again in" in reply["content"] and not reply["embeds"]
         slash = await run.fake.run_slash("ask", {"question": "aleppo"})
         assert slash.ephemeral and "ask again in" in (slash.content or "")
-        await asyncio.sleep(0)
 
 
 async def moderator(run: Running, name: str = "mod") -> object:

@@ -126,6 +126,14 @@ class InteractionRoutes:
         record = self.world.interactions.get(req.params["webhook_token"])
         return record if record is not None and record.callback_type is not None else None
 
+    def _find(self, req: Request) -> tuple[InteractionRecord, Json] | Reply:
+        """The interaction and message a webhook message route names, or the error reply."""
+        record = self._record(req)
+        if record is None:
+            return _unknown_webhook()
+        message = self._message(req, record)
+        return (record, message) if message is not None else _unknown_message()
+
     def _message(self, req: Request, record: InteractionRecord) -> Json | None:
         raw = req.params.get("message_id", "@original")
         if raw == "@original":
@@ -154,20 +162,15 @@ class InteractionRoutes:
 
     async def get_message(self, req: Request) -> Reply:
         """GET the original response or a followup."""
-        record = self._record(req)
-        if record is None:
-            return _unknown_webhook()
-        message = self._message(req, record)
-        return Reply(200, message) if message else _unknown_message()
+        found = self._find(req)
+        return found if isinstance(found, Reply) else Reply(200, found[1])
 
     async def edit_message(self, req: Request) -> Reply:
         """PATCH the original response (e.g. after a defer) or a followup."""
-        record = self._record(req)
-        if record is None:
-            return _unknown_webhook()
-        message = self._message(req, record)
-        if message is None:
-            return _unknown_message()
+        found = self._find(req)
+        if isinstance(found, Reply):
+            return found
+        record, message = found
         body: Json = req.json or {}
         self.routes.apply_edit(message, body)
         edited = await self.routes.publish(message, "edit", body, record, event="MESSAGE_UPDATE")
@@ -177,11 +180,8 @@ class InteractionRoutes:
 
     async def delete_message(self, req: Request) -> Reply:
         """DELETE the original response or a followup."""
-        record = self._record(req)
-        if record is None:
-            return _unknown_webhook()
-        message = self._message(req, record)
-        if message is None:
-            return _unknown_message()
-        await self.routes.delete(message)
+        found = self._find(req)
+        if isinstance(found, Reply):
+            return found
+        await self.routes.delete(found[1])
         return Reply(204)

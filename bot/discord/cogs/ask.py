@@ -17,6 +17,11 @@ log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@!?(\d+)>")
 
 
+def cooldown_note(wait: float) -> str:
+    """The one sentence a user gets when asking faster than the cooldown allows."""
+    return f"Easy there — you can ask again in {wait:.0f}s."
+
+
 class AskCog(commands.Cog):
     """Answers questions asked in channels and through /ask."""
 
@@ -55,7 +60,7 @@ class AskCog(commands.Cog):
         if wait > 0:
             if not cooldown.first_refusal(who):
                 return  # one note per window; a flood of notes would be worse than the flood
-            note = f"Easy there — you can ask again in {wait:.0f}s."
+            note = cooldown_note(wait)
             await message.reply(
                 note, allowed_mentions=NO_PINGS, mention_author=False, delete_after=max(wait, 3.0)
             )
@@ -92,7 +97,7 @@ class AskCog(commands.Cog):
         svc = services_of(interaction)
         wait = svc.cooldown.retry_after(str(interaction.user.id))
         if wait > 0:
-            text = f"Easy there — you can ask again in {wait:.0f}s."
+            text = cooldown_note(wait)
             await interaction.response.send_message(text, ephemeral=True)
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
