@@ -26,7 +26,9 @@ class App:
 def build_knowledge(config: Config) -> Knowledge:
     """Load the article and intents named by the config (raises DataFileError subclasses)."""
     article = load_article(config.sections)
-    return Knowledge(article, config.intents, config.matching, config.dialogue)
+    return Knowledge(
+        article, config.intents, config.matching, config.dialogue, snapshot=config.intent_cache
+    )
 
 
 async def build_app(config_path: Path, db_path: Path | None = None) -> App:

@@ -41,6 +41,8 @@ class Config:
     sections: Path = Path("seeds/sections.yaml")
     intents: Path = Path("intents")
     database: Path = Path("data/article-bot.db")
+    # What loading the intents built, read back on the next start (None: not kept).
+    intent_cache: Path | None = Path("data/intent-cache.pickle")
     reload_seconds: float = 2.0
     matching: MatchSettings = field(default_factory=MatchSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
@@ -74,6 +76,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         sections=base / config.sections,
         intents=base / config.intents,
         database=base / config.database,
+        intent_cache=None if config.intent_cache is None else base / config.intent_cache,
     )
     return _apply_environment(config, os.environ if environ is None else environ)
 

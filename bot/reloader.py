@@ -13,25 +13,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot.core.filememo import Listing, list_files
+from bot.core.intent_files import IntentLoader
 from bot.core.intents import IntentSet
 from bot.core.knowledge import Knowledge
 from bot.errors import IntentError
 
 log = logging.getLogger(__name__)
-Signature = tuple[tuple[str, int, int], ...]
 ErrorHook = Callable[[IntentError], Awaitable[None]]
 
 
-def folder_signature(folder: Path) -> Signature:
-    """Names, modification times and sizes of the intent files: any edit changes it."""
-    entries = []
-    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:  # removed between listing and stat
-            continue
-        entries.append((path.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(entries)
+def folder_signature(folder: Path) -> Listing:
+    """The intent files, each with its modification time, size and inode: any edit changes it."""
+    return list_files(folder, IntentLoader.SUFFIXES)
 
 
 class IntentWatcher:

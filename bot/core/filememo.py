@@ -2,23 +2,44 @@
 
 A file is the same while its modification time, size and inode are (``os.link`` of a new file,
 as moderators' authoring writes, changes the inode; an editor's save changes the time). The
-result also depends on a context (for intent files, the article their quotes are checked
-against); another context is a miss.
+result also depends on a context (for intent files, a fingerprint of the article their quotes are
+checked against and of the code checking them); another context is a miss.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 Stamp = tuple[int, int, int]
+# A folder's files as (path, stamp), in load order.
+Listing = tuple[tuple[str, Stamp], ...]
 
 
-def file_stamp(path: Path) -> Stamp:
-    """The file's modification time (ns), size and inode."""
-    info = path.stat()
+def list_files(directory: Path, suffixes: tuple[str, ...]) -> Listing:
+    """Every file in ``directory`` ending in one of ``suffixes``, stamped.
+
+    Sorted by name within each suffix, suffixes in the order given; hidden files (editors' swap
+    files, authoring's temporary files) left out, as ``glob`` does. A file removed between
+    listing and stat is left out; an unreadable folder raises OSError.
+    """
+    found: dict[str, list[tuple[str, Stamp]]] = {suffix: [] for suffix in suffixes}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            suffix = next((s for s in suffixes if entry.name.endswith(s)), None)
+            if suffix is None or entry.name.startswith("."):  # as glob: hidden files are not ours
+                continue
+            try:
+                found[suffix].append((str(directory / entry.name), _stamp(entry.stat())))
+            except FileNotFoundError:
+                continue
+    return tuple(item for suffix in suffixes for item in sorted(found[suffix]))
+
+
+def _stamp(info: os.stat_result) -> Stamp:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
@@ -31,7 +52,7 @@ class FileMemo(Generic[T]):
     def get(self, path: str, stamp: Stamp, context: object) -> T | None:
         """The value remembered for ``path`` if the file and context are unchanged."""
         entry = self._entries.get(path)
-        if entry is None or entry[0] != stamp or entry[1] is not context:
+        if entry is None or entry[0] != stamp or entry[1] != context:
             return None
         return entry[2]
 
@@ -44,3 +65,12 @@ class FileMemo(Generic[T]):
         keep = set(paths)
         for path in [p for p in self._entries if p not in keep]:
             del self._entries[path]
+
+    def entries(self, context: object) -> dict[str, tuple[Stamp, T]]:
+        """Every remembered (stamp, value) by path, of those computed in ``context``."""
+        return {p: (e[0], e[2]) for p, e in self._entries.items() if e[1] == context}
+
+    def restore(self, entries: Mapping[str, tuple[Stamp, T]], context: object) -> None:
+        """Remember ``entries`` (as ``entries`` returned them) as computed in ``context``."""
+        for path, (stamp, value) in entries.items():
+            self._entries[path] = (stamp, context, value)

@@ -20,6 +20,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -29,6 +30,24 @@ Scored = tuple[int, float]
 def token_sorted(text: str) -> str:
     """``text``'s space-separated tokens in sorted order, as token_sort_ratio compares them."""
     return " ".join(sorted(text.split()))
+
+
+def pack_texts(texts: list[str]) -> tuple[str, int] | list[str]:
+    """``texts`` as one string and a count, for pickling (as is if a text holds a newline).
+
+    A snapshot (``bot.core.snapshot``) then pickles one string instead of a hundred thousand:
+    faster both ways, and the pickler's memo of every object it wrote stays small.
+    """
+    joined = "\n".join(texts)
+    return (joined, len(texts)) if joined.count("\n") == max(0, len(texts) - 1) else texts
+
+
+def unpack_texts(packed: tuple[str, int] | list[str]) -> list[str]:
+    """The list ``pack_texts`` packed."""
+    if isinstance(packed, list):
+        return packed
+    joined, count = packed
+    return joined.split("\n") if count else []
 
 
 class ExampleIndex:
@@ -49,6 +68,12 @@ class ExampleIndex:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "texts": pack_texts(self.texts)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, texts=unpack_texts(state["texts"]))
 
     def postings(self, token: str) -> int:
         """How many examples hold ``token``."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.article import Article
-from bot.core.filememo import FileMemo, file_stamp
+from bot.core.filememo import FileMemo, Listing, list_files
 from bot.core.intents import Intent, IntentSet, parse_document
 from bot.core.schema import Checker
 from bot.errors import IntentError, Problem
@@ -30,26 +30,44 @@ class Checked:
 class IntentLoader:
     """Loads a folder of intent files, reusing what it checked of files that did not change."""
 
-    def __init__(self) -> None:
-        self._checked: FileMemo[Checked] = FileMemo()
+    SUFFIXES = (".yaml", ".yml")
 
-    def load(self, directory: Path, article: Article) -> IntentSet:
-        """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem."""
-        paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    def __init__(self) -> None:
+        self.memo: FileMemo[Checked] = FileMemo()
+
+    def listing(self, directory: Path) -> Listing:
+        """The folder's intent files, stamped (IntentError when the folder cannot be read)."""
+        try:
+            return list_files(directory, self.SUFFIXES)
+        except OSError as exc:
+            problem = Problem(str(directory), 1, "folder", f"cannot read: {exc}")
+            raise IntentError([problem]) from exc
+
+    def load(self, directory: Path, article: Article, context: object | None = None) -> IntentSet:
+        """Load and validate every ``*.yaml`` file in ``directory``; IntentError on any problem.
+
+        ``context`` stands for everything a file's result depends on besides the file (the
+        article, unless said otherwise): a result remembered in another context is not reused.
+        """
+        return self.load_listed(self.listing(directory), article, context)
+
+    def load_listed(self, listing: Listing, article: Article, context: object | None) -> IntentSet:
+        """``load`` of the files in ``listing`` (as ``listing`` returns them)."""
+        context = article if context is None else context
         checked: list[Checked] = []
         unreadable: list[Problem] = []
-        for path in paths:
-            name = str(path)
-            try:
-                stamp = file_stamp(path)
-                found = self._checked.get(name, stamp, article)
-                if found is None:
-                    found = check_document(name, path.read_text(encoding="utf-8"), article)
-                    self._checked.put(name, stamp, article, found)
-                checked.append(found)
-            except (OSError, UnicodeDecodeError) as exc:
-                unreadable.append(Problem(name, 1, "file", f"cannot read: {exc}"))
-        self._checked.keep_only(c.path for c in checked)
+        for name, stamp in listing:
+            found = self.memo.get(name, stamp, context)
+            if found is None:
+                try:
+                    text = Path(name).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    unreadable.append(Problem(name, 1, "file", f"cannot read: {exc}"))
+                    continue
+                found = check_document(name, text, article)
+                self.memo.put(name, stamp, context, found)
+            checked.append(found)
+        self.memo.keep_only(c.path for c in checked)
         if unreadable:
             raise IntentError(unreadable)
         return assemble(checked)

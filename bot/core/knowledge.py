@@ -7,14 +7,20 @@ from pathlib import Path
 
 from bot.core.article import Article
 from bot.core.dialogue import Engine
+from bot.core.filememo import Listing
 from bot.core.intent_files import IntentLoader
 from bot.core.intents import IntentSet
 from bot.core.matcher import Matcher, MatchSettings
+from bot.core.snapshot import Snapshot, contexts, read_snapshot, write_snapshot
 from bot.core.turns import DialogueSettings
 
 
 class Knowledge:
-    """Holds the current Engine; ``reload`` replaces it only when the new intents are valid."""
+    """Holds the current Engine; ``reload`` replaces it only when the new intents are valid.
+
+    With a ``snapshot`` path, what a load built is kept on disk (``bot.core.snapshot``): a start
+    over unchanged files reads it back instead of parsing and indexing them again.
+    """
 
     def __init__(
         self,
@@ -22,18 +28,20 @@ class Knowledge:
         intents_dir: Path,
         matching: MatchSettings,
         dialogue: DialogueSettings,
+        *,
+        snapshot: Path | None = None,
     ) -> None:
         self.article = article
         self.intents_dir = intents_dir
         self.matching = matching
         self.dialogue = dialogue
+        self.snapshot_path = snapshot
         self._reloading = threading.Lock()
         self._loader = IntentLoader()
-        self.engine = self._build(self._loader.load(intents_dir, article))
-
-    def _build(self, intents: IntentSet) -> Engine:
-        matcher = Matcher(intents, self.article.text, self.matching)
-        return Engine(self.article, intents, matcher, self.matching, self.dialogue)
+        self._contexts = contexts(article, matching) if snapshot is not None else None
+        self.from_snapshot = False
+        self._listing: Listing = self._loader.listing(intents_dir)
+        self.engine = self._load(self._listing, first=True)
 
     @property
     def intents(self) -> IntentSet:
@@ -47,5 +55,31 @@ class Knowledge:
         in one assignment, so a turn sees either the old set or the new one.
         """
         with self._reloading:
-            self.engine = self._build(self._loader.load(self.intents_dir, self.article))
+            listing = self._loader.listing(self.intents_dir)
+            if listing != self._listing:  # unchanged files: the engine in force is the same
+                self.engine = self._load(listing, first=False)
+                self._listing = listing
             return self.engine.intents
+
+    def _load(self, listing: Listing, *, first: bool) -> Engine:
+        if self._contexts is None or self.snapshot_path is None:
+            return self._engine(self._loader.load_listed(listing, self.article, None), None)
+        files_context, whole = self._contexts.files, self._contexts.whole
+        if first:
+            found = read_snapshot(self.snapshot_path, files_context, whole=whole)
+            if found is not None:
+                self._loader.memo.restore(found.files, files_context)
+                if found.matcher is not None and found.listing == listing:
+                    self.from_snapshot = True
+                    return self._engine(found.intents, found.matcher)
+        intents = self._loader.load_listed(listing, self.article, files_context)
+        engine = self._engine(intents, None)
+        files = self._loader.memo.entries(files_context)
+        snapshot = Snapshot(files_context, whole, files, listing, intents, engine.matcher)
+        write_snapshot(self.snapshot_path, snapshot)
+        return engine
+
+    def _engine(self, intents: IntentSet, matcher: Matcher | None) -> Engine:
+        if matcher is None:
+            matcher = Matcher(intents, self.article.text, self.matching)
+        return Engine(self.article, intents, matcher, self.matching, self.dialogue)

@@ -20,11 +20,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from bot.core.index import CoverageIndex, ExampleIndex, Scored, token_sorted
+from bot.core.index import (
+    CoverageIndex,
+    ExampleIndex,
+    Scored,
+    pack_texts,
+    token_sorted,
+    unpack_texts,
+)
 from bot.core.intents import Intent, IntentSet
 from bot.core.matchtypes import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
 from bot.core.spelling import Speller
@@ -88,6 +96,13 @@ class Matcher:
         self.vocabulary = frozenset(raw_words | article_words)
         scan_words = limits.words if settings.index else len(self.vocabulary)
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Shown examples are a memo; the examples pickle as one string (see pack_texts).
+        return {**self.__dict__, "_normalised": pack_texts(self._normalised), "_shown": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _normalised=unpack_texts(state["_normalised"]))
 
     def _read(
         self, intents: IntentSet, ranked: list[Intent], article_text: str

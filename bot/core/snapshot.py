@@ -1,0 +1,184 @@
+"""The last loaded intent set and its matcher, kept on disk so a restart skips the work.
+
+Parsing and checking ten thousand intent files and indexing their examples takes seconds; reading
+back what was built from them takes a fraction of one. A snapshot is used only when everything it
+was built from is unchanged: this code, the libraries that shape matching, the article, the match
+settings and every intent file (name, modification time, size, inode). When only some files
+changed, the checked results of the others are reused and just the changed files are parsed.
+
+A snapshot is a cache: a missing, stale, truncated or unreadable one is a miss, never an error,
+and it is written atomically (temporary file, fsync, rename). It is a pickle, so it must live
+where only the bot writes (its data folder, beside the database): whoever can write it can run
+code as the bot, as whoever can write the bot's own source can.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import logging
+import os
+import pickle
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import rapidfuzz
+import yaml
+
+from bot.core.article import Article
+from bot.core.filememo import Listing, Stamp
+from bot.core.intent_files import Checked
+from bot.core.intents import IntentSet
+from bot.core.matcher import Matcher, MatchSettings
+
+log = logging.getLogger(__name__)
+
+# Bump when the snapshot's own layout changes (the code hash covers the classes it holds).
+FORMAT = 1
+# Intent files per pickled part (see write_snapshot).
+CHUNK = 1000
+# The bot's source whose output a snapshot holds: parsing, checking, matching.
+_SOURCES = (Path(__file__).parent, Path(__file__).parents[1] / "errors.py")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one load built: each file's checked result, and the whole set with its matcher."""
+
+    files_context: str
+    set_context: str
+    files: Mapping[str, tuple[Stamp, Checked]]
+    listing: Listing
+    intents: IntentSet
+    matcher: Matcher | None
+
+
+@dataclass(frozen=True)
+class Contexts:
+    """Fingerprints of what results depend on besides the files themselves.
+
+    ``files``: code, libraries and article (a file's checked result depends on these);
+    ``whole``: those plus the match settings (the matcher depends on these too).
+    """
+
+    files: str
+    whole: str
+
+
+def contexts(article: Article, settings: MatchSettings) -> Contexts:
+    """The fingerprints for loading intents against ``article`` with ``settings``."""
+    files = _digest(
+        [
+            str(FORMAT).encode(),
+            sys.version.encode(),
+            rapidfuzz.__version__.encode(),
+            yaml.__version__.encode(),
+            _source_digest().encode(),
+            repr(article).encode(),
+        ]
+    )
+    return Contexts(files, _digest([files.encode(), repr(settings).encode()]))
+
+
+def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapshot | None:
+    """The snapshot at ``path`` if one is there, readable and built in ``files_context``.
+
+    Its matcher is read only when it was built in the ``whole`` context; otherwise ``matcher``
+    is None. Whether the files are still those of its ``listing`` is the caller's to compare.
+    """
+    try:
+        with path.open("rb") as stream:
+            header = pickle.load(stream)
+            if not (isinstance(header, tuple) and header[:2] == (FORMAT, files_context)):
+                return None
+            _, _, set_context, listing, chunks = header
+            files: dict[str, tuple[Stamp, Checked]] = {}
+            for _ in range(chunks):
+                files.update(_load_quickly(stream))
+            matcher = _read_matcher(stream) if set_context == whole else None
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a broken cache is only a miss
+        log.warning("ignoring the intent snapshot %s: %s", path, exc)
+        return None
+    if any(name not in files for name, _ in listing):
+        return None
+    # The set the snapshot's load assembled (it is written only for a set that passed).
+    intents = IntentSet(
+        tuple(i for name, _ in listing for i in files[name][1].intents),
+        tuple(name for name, _ in listing),
+    )
+    return Snapshot(files_context, set_context, files, listing, intents, matcher)
+
+
+def write_snapshot(path: Path, snapshot: Snapshot) -> None:
+    """Write ``snapshot`` to ``path`` atomically; failures are logged, not raised."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    files = list(snapshot.files.items())
+    chunks = [dict(files[n : n + CHUNK]) for n in range(0, len(files), CHUNK)]
+    header = (FORMAT, snapshot.files_context, snapshot.set_context, snapshot.listing, len(chunks))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as stream:
+            # In parts, each pickled with a memo of its own: one pickle remembering every object
+            # it wrote would hold ~50 MB more at 10k intents. The header alone tells a stale one.
+            for part in (header, *chunks):
+                pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_matcher(stream, snapshot.matcher)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except Exception as exc:  # the bot runs fine without its cache
+        log.warning("could not write the intent snapshot %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _write_matcher(stream: BinaryIO, matcher: Matcher | None) -> None:
+    # Attribute by attribute, for the same reason as the chunks: each part's memo keeps
+    # everything it pickled alive until the part is done.
+    state = {} if matcher is None else matcher.__getstate__()
+    pickle.dump(len(state), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    for item in state.items():
+        pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_matcher(stream: BinaryIO) -> Matcher | None:
+    count = pickle.load(stream)
+    if not count:
+        return None
+    matcher = Matcher.__new__(Matcher)
+    matcher.__setstate__(dict(_load_quickly(stream) for _ in range(count)))
+    return matcher
+
+
+def _load_quickly(stream: BinaryIO) -> Any:
+    # Unpickling makes a million objects the collector would otherwise scan again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(stream)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _source_digest() -> str:
+    parts: list[bytes] = []
+    for source in _SOURCES:
+        files = sorted(source.glob("*.py")) if source.is_dir() else [source]
+        for file in files:
+            parts += [file.name.encode(), file.read_bytes()]
+    return _digest(parts)
+
+
+def _digest(parts: list[bytes]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.hexdigest()
