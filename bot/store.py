@@ -1,12 +1,15 @@
 """All SQL: conversation state, the turn log, feedback, moderators' audit trail.
 
-One aiosqlite connection per process, WAL journal, schema migrations by ``PRAGMA user_version``.
+An aiosqlite connection per process, WAL journal, schema migrations by ``PRAGMA user_version``;
+the hot path, logging turns and saving states, goes through one writer thread with a connection of
+its own (``bot.batching``): a turn costs one thread hop, and concurrent turns share commits.
 The rest of the bot talks to ``Store`` only, so another database can stand behind this interface.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -15,7 +18,7 @@ from types import TracebackType
 
 import aiosqlite
 
-from bot.batching import GroupCommit
+from bot.batching import GroupCommitThread
 from bot.core.turns import State
 from bot.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
 
@@ -58,12 +61,12 @@ MIGRATIONS: tuple[str, ...] = (
 class Store:
     """The bot's SQLite database; open with ``await Store.open(path)``."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path, *, busy_timeout_ms: int) -> None:
         self._db = db
         self.path = path
-        # Turns are the hot write path: batched into shared commits by one writer.
-        self._turns: GroupCommit[tuple[TurnRecord, State | None], int] = GroupCommit(
-            self._insert_turn, self._db.commit, self._db.rollback
+        # Turns are the hot write path: batched into shared commits by one writer thread.
+        self._turns: GroupCommitThread[tuple[TurnRecord, State | None], int] = GroupCommitThread(
+            lambda: _connect(path, busy_timeout_ms), _insert_turn, name="turn-writer"
         )
         # Write-through cache of conversation states (this process writes them all), so a turn
         # reads its state without a database round trip. Bounded, least recently used out.
@@ -74,12 +77,10 @@ class Store:
         """Open (creating if needed) and migrate the database at ``path``."""
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
-        await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        await db.execute("PRAGMA foreign_keys = ON")
-        store = cls(db, path)
+        await db.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
+        store = cls(db, path, busy_timeout_ms=busy_timeout_ms)
         await store._migrate()
+        await store._turns.start()
         return store
 
     async def __aenter__(self) -> Store:
@@ -146,39 +147,6 @@ class Store:
         turn_id = await self._turns.submit((turn, state))
         if state is not None:  # committed: the cache may now show it
             self._remember(turn.key, state, time.time())
-        return turn_id
-
-    async def _insert_turn(self, item: tuple[TurnRecord, State | None]) -> int:
-        turn, state = item
-        now = time.time()
-        key = turn.key
-        cursor = await self._db.execute(
-            "INSERT INTO turns (at, guild, channel, user, question, kind, intent, section, score,"
-            " answered) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                now,
-                key.guild,
-                key.channel,
-                key.user,
-                turn.question,
-                turn.kind,
-                turn.intent,
-                turn.section,
-                turn.score,
-                int(turn.answered),
-            ),
-        )
-        turn_id = int(cursor.lastrowid or 0)
-        if state is not None:
-            blob = json.dumps(
-                {"intent": state.intent_id, "section": state.section_id, "cursor": state.cursor}
-            )
-            await self._db.execute(
-                "INSERT INTO conversations (guild, channel, user, state, updated_at)"
-                " VALUES (?,?,?,?,?) ON CONFLICT (guild, channel, user)"
-                " DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
-                (key.guild, key.channel, key.user, blob, now),
-            )
         return turn_id
 
     async def turn(self, turn_id: int) -> TurnRecord | None:
@@ -301,3 +269,54 @@ class Store:
         sql = "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?"
         async with self._db.execute(sql, (limit,)) as cursor:
             return [(float(a), str(b), str(c), str(d)) async for a, b, c, d in cursor]
+
+
+# Per connection (journal_mode persists in the file; the others do not).
+_PRAGMAS = """
+PRAGMA busy_timeout = {busy};
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA foreign_keys = ON;
+"""
+
+
+def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+    """The writer thread's connection (opened in that thread), set up as the aiosqlite one is."""
+    connection = sqlite3.connect(path)
+    connection.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
+    return connection
+
+
+def _insert_turn(db: sqlite3.Connection, item: tuple[TurnRecord, State | None]) -> int:
+    """Log one turn and save its conversation's state (in the writer thread's transaction)."""
+    turn, state = item
+    now = time.time()
+    key = turn.key
+    cursor = db.execute(
+        "INSERT INTO turns (at, guild, channel, user, question, kind, intent, section, score,"
+        " answered) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (
+            now,
+            key.guild,
+            key.channel,
+            key.user,
+            turn.question,
+            turn.kind,
+            turn.intent,
+            turn.section,
+            turn.score,
+            int(turn.answered),
+        ),
+    )
+    turn_id = int(cursor.lastrowid or 0)
+    if state is not None:
+        blob = json.dumps(
+            {"intent": state.intent_id, "section": state.section_id, "cursor": state.cursor}
+        )
+        db.execute(
+            "INSERT INTO conversations (guild, channel, user, state, updated_at)"
+            " VALUES (?,?,?,?,?) ON CONFLICT (guild, channel, user)"
+            " DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
+            (key.guild, key.channel, key.user, blob, now),
+        )
+    return turn_id

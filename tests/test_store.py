@@ -127,3 +127,36 @@ async def test_a_failed_write_is_reported_and_the_writer_goes_on(tmp_path: Path)
             await store.record_turn(broken, None)
         assert await store.record_turn(turn(BOB, "fine", answered=True), None) > 0
         assert [t.question for t in await store.recent_turns()] == ["fine"]
+
+
+async def test_a_failed_write_in_a_busy_batch_fails_only_its_caller(tmp_path: Path) -> None:
+    """Among concurrent turns sharing commits, the one that cannot be stored alone fails."""
+    async with await Store.open(tmp_path / "bot.db") as store:
+        broken = TurnRecord(ALICE, object(), "answer", None, None, 0.0, False)  # type: ignore[arg-type]
+        good = [turn(BOB, f"q{n}", answered=True) for n in range(50)]
+        results = await asyncio.gather(
+            *(store.record_turn(t, None) for t in good[:25]),
+            store.record_turn(broken, None),
+            *(store.record_turn(t, None) for t in good[25:]),
+            return_exceptions=True,
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        assert len(failures) == 1 and isinstance(failures[0], sqlite3.Error)
+        assert results[25] is failures[0]
+        stored = {t.question for t in await store.recent_turns(limit=100)}
+        assert stored == {t.question for t in good}
+
+
+async def test_closing_waits_for_queued_turns(tmp_path: Path) -> None:
+    """Turns queued when the store closes are committed before it is closed."""
+    path = tmp_path / "bot.db"
+    store = await Store.open(path)
+    pending = [
+        asyncio.ensure_future(store.record_turn(turn(BOB, f"q{n}", answered=True), None))
+        for n in range(200)
+    ]
+    await asyncio.sleep(0)  # every turn queued
+    await store.close()
+    assert all(p.done() and not p.exception() for p in pending)
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT count(*) FROM turns").fetchone()[0] == 200
