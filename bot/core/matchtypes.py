@@ -28,7 +28,9 @@ class MatchSettings:
 class ScanLimits:
     """Up to these sizes the index scores everything (exact); past them, candidates only."""
 
-    examples: int = 1500
+    # Also the number of candidates scored past it: with FUZZY_LIMIT 40, 1,200 candidates were
+    # as accurate as 1,500 on 100k synthetic examples, at ~0.7x the p99.
+    examples: int = 1200
     words: int = 2000
 
 
