@@ -31,11 +31,17 @@ def build_knowledge(config: Config) -> Knowledge:
     )
 
 
-async def build_app(config_path: Path, db_path: Path | None = None) -> App:
-    """Build the whole application; the caller closes ``app.store``."""
+async def build_app(
+    config_path: Path, db_path: Path | None = None, *, inline_writes: bool = False
+) -> App:
+    """Build the whole application; the caller closes ``app.store``.
+
+    ``inline_writes`` is for the terminal: one conversation, nothing else on the loop, so turns
+    are committed in place rather than by the store's writer thread.
+    """
     config = load_config(config_path)
     knowledge = build_knowledge(config)
-    store = await Store.open(db_path or config.database)
+    store = await Store.open(db_path or config.database, inline_writes=inline_writes)
     service = ChatService(knowledge, store, expiry_minutes=config.dialogue.expiry_minutes)
     return App(config, knowledge, store, service)
 

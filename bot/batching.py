@@ -133,3 +133,36 @@ def _fail(future: asyncio.Future[R], error: Exception) -> None:
             future.set_exception(error)
 
     future.get_loop().call_soon_threadsafe(settle)
+
+
+class InlineWriter(Generic[T, R]):
+    """``GroupCommitThread``'s interface, writing and committing in the caller's thread.
+
+    For a front end with one conversation and nothing else on its event loop (the terminal):
+    there a hop to a writer thread and back is only latency (measured: ~0.3 ms of a ~1 ms turn).
+    """
+
+    def __init__(
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        write: Callable[[sqlite3.Connection, T], R],
+    ) -> None:
+        self._connect, self._write = connect, write
+        self._connection: sqlite3.Connection | None = None
+
+    async def start(self) -> None:
+        """Open the connection."""
+        self._connection = self._connect()
+
+    async def submit(self, item: T) -> R:
+        """Write and commit ``item`` now; return its result (or raise what failed)."""
+        if self._connection is None:
+            raise RuntimeError("the writer is not running")
+        with self._connection:  # one transaction: commit, or roll back on error
+            return self._write(self._connection, item)
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

@@ -96,7 +96,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def _converse(args: argparse.Namespace) -> int:
-    app: App = await build_app(args.config, args.db)
+    # One conversation with the loop to itself: turns are committed in place (no thread hop).
+    app: App = await build_app(args.config, args.db, inline_writes=True)
     freeze_loaded_objects()
     key = ConversationKey(args.guild, args.channel, args.user)
     try:

@@ -18,11 +18,12 @@ from types import TracebackType
 
 import aiosqlite
 
-from bot.batching import GroupCommitThread
+from bot.batching import GroupCommitThread, InlineWriter
 from bot.core.turns import State
 from bot.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
 
 STATE_CACHE = 10_000  # conversations whose state is kept in memory
+Turn = tuple[TurnRecord, State | None]
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -61,24 +62,39 @@ MIGRATIONS: tuple[str, ...] = (
 class Store:
     """The bot's SQLite database; open with ``await Store.open(path)``."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path, *, busy_timeout_ms: int) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, path: Path, *, busy_timeout_ms: int, inline_writes: bool
+    ) -> None:
         self._db = db
         self.path = path
-        # Turns are the hot write path: batched into shared commits by one writer thread.
-        self._turns: GroupCommitThread[tuple[TurnRecord, State | None], int] = GroupCommitThread(
-            lambda: _connect(path, busy_timeout_ms), _insert_turn, name="turn-writer"
+
+        def connect() -> sqlite3.Connection:
+            return _connect(path, busy_timeout_ms)
+
+        # Turns are the hot write path: batched into shared commits by one writer thread, or
+        # written in place where one conversation has the loop to itself (the terminal).
+        self._turns: GroupCommitThread[Turn, int] | InlineWriter[Turn, int] = (
+            InlineWriter(connect, _insert_turn)
+            if inline_writes
+            else GroupCommitThread(connect, _insert_turn, name="turn-writer")
         )
         # Write-through cache of conversation states (this process writes them all), so a turn
         # reads its state without a database round trip. Bounded, least recently used out.
         self._states: OrderedDict[ConversationKey, tuple[State | None, float]] = OrderedDict()
 
     @classmethod
-    async def open(cls, path: Path, *, busy_timeout_ms: int = 5000) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    async def open(
+        cls, path: Path, *, busy_timeout_ms: int = 5000, inline_writes: bool = False
+    ) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``inline_writes``: log turns in the caller's thread instead of the writer thread's, for
+        a single conversation with nothing else on the event loop (see ``bot.batching``).
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path)
         await db.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
-        store = cls(db, path, busy_timeout_ms=busy_timeout_ms)
+        store = cls(db, path, busy_timeout_ms=busy_timeout_ms, inline_writes=inline_writes)
         await store._migrate()
         await store._turns.start()
         return store
@@ -287,7 +303,7 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return connection
 
 
-def _insert_turn(db: sqlite3.Connection, item: tuple[TurnRecord, State | None]) -> int:
+def _insert_turn(db: sqlite3.Connection, item: Turn) -> int:
     """Log one turn and save its conversation's state (in the writer thread's transaction)."""
     turn, state = item
     now = time.time()

@@ -160,3 +160,22 @@ async def test_closing_waits_for_queued_turns(tmp_path: Path) -> None:
     assert all(p.done() and not p.exception() for p in pending)
     with sqlite3.connect(path) as other:
         assert other.execute("SELECT count(*) FROM turns").fetchone()[0] == 200
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["writer-thread", "inline"])
+async def test_a_turn_is_committed_before_its_id_is_returned(tmp_path: Path, inline: bool) -> None:
+    """Either way of writing: the id comes back only once another connection can read the turn,
+    and a write that fails fails alone."""
+    path = tmp_path / "bot.db"
+    async with await Store.open(path, inline_writes=inline) as store:
+        turn_id = await store.record_turn(
+            turn(ALICE, "what happened", answered=True), State("coup", "turkey-coup", 3)
+        )
+        with sqlite3.connect(path) as other:
+            row = other.execute("SELECT question FROM turns WHERE id=?", (turn_id,)).fetchone()
+            assert row == ("what happened",)
+            assert other.execute("SELECT count(*) FROM conversations").fetchone()[0] == 1
+        broken = TurnRecord(ALICE, object(), "answer", None, None, 0.0, False)  # type: ignore[arg-type]
+        with pytest.raises(sqlite3.Error):
+            await store.record_turn(broken, None)
+        assert await store.record_turn(turn(BOB, "fine", answered=True), None) > turn_id
