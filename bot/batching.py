@@ -5,7 +5,8 @@ lost).
 The writer owns its own SQLite connection. A write costs the caller one hop to that thread and
 back, however many statements it holds; the writes queued while a commit runs form the next batch,
 so batches grow with the load by themselves. (Through aiosqlite every statement and the commit
-were a hop each: three per turn, measured in benchmarks/README.md.)
+were a hop each: three per turn, measured in benchmarks/README.md.) ``InlineWriter`` has the same
+interface and writes in the caller's thread, for the terminal's single conversation.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ class IntentWatcher:
     def __init__(self, knowledge: Knowledge, *, on_error: ErrorHook | None = None) -> None:
         self.knowledge = knowledge
         self.on_error = on_error
-        self._seen = folder_signature(knowledge.intents_dir)
+        # What the knowledge loaded, not a second listing: an edit in between is seen at once.
+        self._seen = knowledge.listing
         self._lock = asyncio.Lock()
 
     async def reload(self, reason: str) -> IntentSet:

@@ -44,6 +44,11 @@ class Knowledge:
         self.engine = self._load(self._listing, first=True)
 
     @property
+    def listing(self) -> Listing:
+        """The intent files (stamped) the set in force was loaded from."""
+        return self._listing
+
+    @property
     def intents(self) -> IntentSet:
         """The intent set in force."""
         return self.engine.intents
