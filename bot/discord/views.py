@@ -3,8 +3,10 @@ so they keep working after a restart and need no per-message memory."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -127,6 +129,22 @@ def reply_view(result: TurnResult) -> discord.ui.View | None:
     return view if view.children else None
 
 
+@contextlib.contextmanager
+def released(view: discord.ui.View | None) -> Iterator[discord.ui.View | None]:
+    """Use ``view`` for one send, then drop its buttons.
+
+    A view and its buttons point at each other: left as is, every reply is a reference cycle that
+    only the garbage collector frees, and under load those cycles pile up into long full
+    collections (benchmarks/README.md). The buttons are DynamicItems, so discord.py keeps no view
+    after the send; clearing it lets plain reference counting free the lot.
+    """
+    try:
+        yield view
+    finally:
+        if view is not None:
+            view.clear_items()
+
+
 async def send_result(
     interaction: discord.Interaction[Any],
     svc: Services,
@@ -136,14 +154,14 @@ async def send_result(
 ) -> None:
     """Answer an interaction with a rendered reply and its buttons."""
     rendered = render_reply(svc.app.knowledge.article, result.reply)
-    view = reply_view(result)
     kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
-    if view is not None:
-        kwargs["view"] = view
     if rendered.embed is not None:
         kwargs["embed"] = rendered.embed
     try:
-        await interaction.response.send_message(rendered.content, **kwargs)
+        with released(reply_view(result)) as view:
+            if view is not None:
+                kwargs["view"] = view
+            await interaction.response.send_message(rendered.content, **kwargs)
     except discord.HTTPException as exc:  # discord.py has already retried what it could
         log.error("answer to interaction %s failed: %s", interaction.id, exc)
         await svc.app.store.record_delivery_failure(result.turn_id, str(exc))

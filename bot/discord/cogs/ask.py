@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.discord.context import Services, conversation_key, services_of
 from bot.discord.render import NO_PINGS, render_reply
-from bot.discord.views import reply_view, send_result
+from bot.discord.views import released, reply_view, send_result
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@!?(\d+)>")
@@ -70,15 +70,15 @@ class AskCog(commands.Cog):
         )
         result = await self.services.app.service.ask(key, self._question(message))
         rendered = render_reply(self.services.app.knowledge.article, result.reply)
-        view = reply_view(result)
         try:
-            await message.reply(
-                content=rendered.content,
-                embeds=[rendered.embed] if rendered.embed else [],
-                view=view or discord.utils.MISSING,
-                allowed_mentions=NO_PINGS,
-                mention_author=False,
-            )
+            with released(reply_view(result)) as view:
+                await message.reply(
+                    content=rendered.content,
+                    embeds=[rendered.embed] if rendered.embed else [],
+                    view=view or discord.utils.MISSING,
+                    allowed_mentions=NO_PINGS,
+                    mention_author=False,
+                )
         except discord.HTTPException as exc:  # discord.py has already retried 429s and 5xx
             log.error("reply to message %s failed: %s", message.id, exc)
             await self.services.app.store.record_delivery_failure(result.turn_id, str(exc))

@@ -14,7 +14,7 @@ from bot.core.text import truncate
 from bot.discord.context import Services, services_of
 from bot.discord.modals import REFUSED, IntentModal, MakeIntentButton
 from bot.discord.render import COLOUR, MAX_EMBED_DESCRIPTION, NO_PINGS, safe_text
-from bot.discord.views import moderator_only
+from bot.discord.views import moderator_only, released
 from bot.errors import IntentError
 from bot.messages import user_message
 
@@ -138,9 +138,10 @@ class ModerationCog(commands.Cog):
         view = discord.ui.View(timeout=None)
         for n, row in enumerate(rows, 1):
             view.add_item(MakeIntentButton(row.last_turn_id, f"Make intent #{n}"))
-        await interaction.response.send_message(
-            safe_text("\n".join(lines)), view=view, ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        with released(view):
+            await interaction.response.send_message(
+                safe_text("\n".join(lines)), view=view, ephemeral=True, allowed_mentions=NO_PINGS
+            )
 
     @app_commands.command(name="stats")
     @app_commands.default_permissions(manage_guild=True)
