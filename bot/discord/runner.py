@@ -21,6 +21,7 @@ from bot.config import DiscordSettings
 from bot.cooldown import Cooldown
 from bot.discord.client import ArticleBot, ShardedArticleBot
 from bot.discord.context import Services
+from bot.discord.gateway import use_stepping_gateway
 from bot.discord.lifecycle import Lifecycle
 from bot.errors import IntentError
 from bot.reloader import IntentWatcher
@@ -44,6 +45,7 @@ def build_bot(app: App, **options: Any) -> ArticleBot:
     """Build the client around an App (the composition root for the Discord side)."""
     settings = app.config.discord
     point_at(settings)
+    use_stepping_gateway()
     services = Services(
         app=app,
         author=IntentAuthor(app.knowledge),
