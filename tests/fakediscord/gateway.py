@@ -36,12 +36,12 @@ FATAL_CLOSE_CODES = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
 
 @dataclass(eq=False)
 class GatewaySession:
-    """A gateway session: its sequence number and every dispatch, for RESUME replays."""
+    """A gateway session: its sequence number and every dispatch as sent, for RESUME replays."""
 
     id: str
     intents: int
     seq: int = 0
-    events: list[Json] = field(default_factory=list)
+    events: list[tuple[int, str]] = field(default_factory=list)  # (seq, frame text)
     valid: bool = True
 
 
@@ -64,7 +64,7 @@ class Gateway:
         self.connect_queries: list[dict[str, str]] = []
         self._send_lock = asyncio.Lock()
         self._changed = asyncio.Condition()
-        self._queued: list[tuple[str, Json]] = []
+        self._queued: list[tuple[str, str]] = []  # (event, encoded data)
         self._server_closed: set[web.WebSocketResponse] = set()
 
     @property
@@ -146,9 +146,9 @@ class Gateway:
         async with self._send_lock:
             self.socket = ws
             seen = data.get("seq") or 0
-            for event in session.events:
-                if event["s"] > seen:
-                    await ws.send_str(json.dumps(event))
+            for seq, frame in session.events:
+                if seq > seen:
+                    await ws.send_str(frame)
         await self.dispatch("RESUMED", {"_trace": ["fake-gateway"]})
         self.resume_count += 1
         await self._notify()
@@ -176,21 +176,27 @@ class Gateway:
         """Queue a dispatch from synchronous code; sent in order before the next dispatch."""
         if self.session is None:
             return
-        self._queued.append((event, data))
+        self._queued.append((event, json.dumps(data)))
         asyncio.get_running_loop().create_task(self.flush())
 
     async def flush(self) -> None:
         """Send queued dispatches."""
         while self._queued:
-            event, data = self._queued.pop(0)
-            await self._send_dispatch(event, data)
+            event, body = self._queued.pop(0)
+            await self._send_dispatch(event, body)
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send a dispatch (op 0) if the bot's intents allow it; buffered while disconnected."""
-        await self.flush()
-        await self._send_dispatch(event, data)
+        """Send a dispatch (op 0) if the bot's intents allow it; buffered while disconnected.
 
-    async def _send_dispatch(self, event: str, data: Json) -> None:
+        ``data`` is encoded at once: what the bot receives is the data as it was at this call,
+        whatever happens to the objects it came from while earlier dispatches are sent (so
+        callers may pass data that shares parts with the world's records, without copying).
+        """
+        body = json.dumps(data)
+        await self.flush()
+        await self._send_dispatch(event, body)
+
+    async def _send_dispatch(self, event: str, body: str) -> None:
         session = self.session
         if session is None:
             return
@@ -199,12 +205,12 @@ class Gateway:
             return
         async with self._send_lock:
             session.seq += 1
-            frame: Json = {"op": 0, "t": event, "s": session.seq, "d": data}
-            session.events.append(frame)
+            frame = f'{{"op": 0, "t": {json.dumps(event)}, "s": {session.seq}, "d": {body}}}'
+            session.events.append((session.seq, frame))
             ws = self.socket
             if ws is not None and not ws.closed and self.session is session:
                 with contextlib.suppress(ConnectionError):  # replayed on RESUME
-                    await ws.send_str(json.dumps(frame))
+                    await ws.send_str(frame)
 
     async def send_op(self, op: int, data: Any = None) -> None:
         """Send a raw non-dispatch opcode to the connected bot."""

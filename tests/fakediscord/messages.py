@@ -133,9 +133,14 @@ def message_payload(
 
 
 def gateway_message(world: World, message: Json, intents: int) -> Json:
-    """MESSAGE_CREATE/UPDATE data as the bot sees it (content blanked without the intent)."""
+    """MESSAGE_CREATE/UPDATE data as the bot sees it (content blanked without the intent).
+
+    A shallow copy: only top-level keys and the mention objects are changed here, and the
+    gateway encodes the data as soon as it is dispatched.
+    """
     guild = world.guild
-    data = copy.deepcopy(message)
+    data = dict(message)
+    data["mentions"] = [dict(mention) for mention in message["mentions"]]
     data["guild_id"] = str(guild.id)
     author_id = int(data["author"]["id"])
     member = guild.members.get(author_id)
