@@ -27,6 +27,12 @@ class Running:
     bot: ArticleBot
     app: App
     folder: Path
+    closed_on_purpose: bool = False
+
+    async def close(self) -> None:
+        """Close the bot as a stop signal would (the harness then expects it to have ended)."""
+        self.closed_on_purpose = True
+        await self.bot.close()
 
     async def ask(self, text: str, **kwargs: Any) -> tuple[Json, Json]:
         """Mention the bot with ``text``; return (the question message, the bot's reply)."""
@@ -73,8 +79,12 @@ async def running_bot(
                 if task.done():
                     task.result()
                 assert ready.done(), "the bot did not become ready"
-                yield Running(fake, bot, app, folder)
-                assert not task.done(), f"the bot task ended: {task.exception()!r}"
+                running = Running(fake, bot, app, folder)
+                yield running
+                if running.closed_on_purpose:
+                    await asyncio.wait_for(task, 10)  # ended, and without an error
+                else:
+                    assert not task.done(), f"the bot task ended: {task.exception()!r}"
             finally:
                 ready.cancel()
                 await bot.close()

@@ -198,6 +198,25 @@ async def test_reconnect_then_still_answers(run: Running) -> None:
     assert quote_of(reply["embeds"][0]) in ARTICLE
 
 
+async def test_closing_delivers_the_replies_in_flight(run: Running) -> None:
+    """A stop (signal, deploy) while a reply waits out a 429 still delivers that reply."""
+    run.fake.fail_next("POST", r"^/channels/\d+/messages$", 429, retry_after=0.5)
+    question = f"{run.fake.bot_user.mention} aleppo"
+    sent = await run.fake.send_message(run.fake.default_user, question)
+    async with asyncio.timeout(5):
+        while run.fake.rest.faults:  # the reply met the 429: discord.py sleeps, then retries
+            await asyncio.sleep(0.01)
+    await run.close()
+    replies = [
+        m
+        for m in run.fake.bot_messages
+        if (m.get("message_reference") or {}).get("message_id") == sent["id"]
+    ]
+    assert len(replies) == 1
+    assert quote_of(replies[0]["embeds"][0]) in ARTICLE
+    assert await run.app.store.delivery_failures() == []
+
+
 async def test_cooldown(tmp_path: Path) -> None:
     """Past the burst, a user gets a short cooldown note instead of an answer."""
     async with running_bot(tmp_path, "  cooldown_burst: 2\n  cooldown_seconds: 60\n") as run:

@@ -19,6 +19,7 @@ import pytest_asyncio
 from tests.conftest import ROOT
 from tests.discord_harness import Running, quote_of, running_bot
 from tests.fakediscord import FakeDiscord, FakeUser
+from tests.fakediscord.rest import DROP_CONNECTION
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -301,6 +302,21 @@ async def test_undeliverable_reply_is_recorded_and_the_bot_goes_on(
     assert any(t.question == question and t.key.user == str(user.id) for t in recent)
     assert reply_attempts(run, sent) == count
     assert await no_reply(run, sent)
+    _, later = await run.ask("aleppo", author=user)
+    assert quote_of(later["embeds"][0]) == expected_quote(run, "aleppo")
+
+
+async def test_reply_lost_with_its_connection_is_recorded(run: Running) -> None:
+    """A reply whose connection drops (no HTTP answer at all) is recorded like a refused one."""
+    user = run.fake.add_user("disconnected")
+    known = len(await run.app.store.delivery_failures())
+    run.fake.fail_next("POST", reply_path(run), DROP_CONNECTION)
+    sent = await send(run, user, "what did nato decide about russia")
+    failures = await failures_after(run, known)
+    assert len(failures) == 1 and "disconnected" in failures[0][1].lower()
+    turn = await run.app.store.turn(failures[0][0])
+    assert turn is not None and turn.key.user == str(user.id)
+    assert reply_attempts(run, sent) == 1  # a POST is not retried: it may have been posted
     _, later = await run.ask("aleppo", author=user)
     assert quote_of(later["embeds"][0]) == expected_quote(run, "aleppo")
 

@@ -23,6 +23,9 @@ from bot.messages import GENERIC, user_message
 
 log = logging.getLogger(__name__)
 
+# How long closing waits for questions in flight (a reply retried after a 429 included).
+DRAIN_SECONDS = 10.0
+
 
 def bot_intents(message_content: bool = True) -> discord.Intents:
     """Guilds and messages, plus Message Content to read questions in watched channels."""
@@ -102,7 +105,15 @@ class ArticleBot(commands.Bot):
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        """Stop watching intent files, then disconnect."""
+        """Take no new questions, finish those in flight, stop watching intents, disconnect.
+
+        Every way of closing drains first (a signal, ``async with bot``, a test harness): once
+        discord.py closes its HTTP session, a reply still on its way is lost, though its turn
+        was logged as answered.
+        """
+        drained = self.is_closed() or await self.services.lifecycle.stop(DRAIN_SECONDS)
+        if not drained:
+            log.warning("some replies were still in flight after %.0fs", DRAIN_SECONDS)
         if self._watching is not None:
             self._watching.cancel()
         await super().close()

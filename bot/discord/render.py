@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 
 from bot.core.article import Article, location
@@ -17,6 +18,10 @@ MAX_EMBED_DESCRIPTION = 4096
 MAX_EMBED_TITLE = 256
 MAX_BUTTON_LABEL = 80
 NO_PINGS = discord.AllowedMentions.none()
+# What a send that did not arrive raises once discord.py gave up: Discord's refusal, or a
+# connection that failed (discord.py passes aiohttp's errors through, and does not retry a POST
+# whose connection dropped: it may have been posted).
+DELIVERY_ERRORS: tuple[type[Exception], ...] = (discord.HTTPException, aiohttp.ClientError)
 COLOUR = discord.Colour.blurple()
 
 

@@ -27,7 +27,6 @@ from bot.errors import IntentError
 from bot.reloader import IntentWatcher
 
 log = logging.getLogger(__name__)
-DRAIN_SECONDS = 10.0
 
 
 def point_at(settings: DiscordSettings) -> None:
@@ -73,9 +72,7 @@ async def serve(bot: ArticleBot, token: str, stop: asyncio.Event) -> None:
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     if stopping.done():
         log.info("stopping: no new questions; finishing the ones in flight")
-        if not await bot.services.lifecycle.stop(DRAIN_SECONDS):
-            log.warning("some replies were still in flight after %.0fs", DRAIN_SECONDS)
-        await bot.close()
+        await bot.close()  # drains first (ArticleBot.close)
     stopping.cancel()
     await running  # re-raises what ended the client, if it ended by itself
 

@@ -13,7 +13,7 @@ import discord
 
 from bot.core.turns import Reply, State
 from bot.discord.context import Services, conversation_key, is_moderator, services_of
-from bot.discord.render import NO_PINGS, button_label, render_reply
+from bot.discord.render import DELIVERY_ERRORS, NO_PINGS, button_label, render_reply
 from bot.service import TurnResult
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ async def send_result(
             if view is not None:
                 kwargs["view"] = view
             await interaction.response.send_message(rendered.content, **kwargs)
-    except discord.HTTPException as exc:  # discord.py has already retried what it could
+    except DELIVERY_ERRORS as exc:  # discord.py has already retried what it could
         log.error("answer to interaction %s failed: %s", interaction.id, exc)
         await svc.app.store.record_delivery_failure(result.turn_id, str(exc))
         raise

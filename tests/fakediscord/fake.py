@@ -263,7 +263,8 @@ class FakeDiscord(FakeDiscordBase):
         """Fail the next ``count`` requests whose path (no ``/api/v10``) matches ``path_regex``.
 
         429 replies carry Discord's rate-limit headers, ``Via`` and a JSON body with
-        ``retry_after``; note discord.py sleeps 1 s before retrying a 500.
+        ``retry_after``; note discord.py sleeps 1 s before retrying a 500. Status 0
+        (``DROP_CONNECTION``) closes the connection without answering.
         """
         fault = Fault(method.upper(), re.compile(path_regex), status, retry_after, is_global, count)
         self.rest.faults.append(fault)

@@ -58,6 +58,8 @@ class Fault:
 
 
 Handler = Callable[[Request], Awaitable[Reply]]
+# A fault "status" that closes the connection instead of answering.
+DROP_CONNECTION = 0
 
 
 def json_response(reply: Reply) -> web.Response:
@@ -120,6 +122,11 @@ class RestDispatcher:
             for problem in self.spec.validate_request(method, template, body):
                 self.world.record_error(method, path, f"request {problem}")
         fault = self._take_fault(method, path)
+        if fault is not None and fault.status == DROP_CONNECTION:
+            # As a crashed proxy would: the request was read, no answer ever comes.
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=502)  # written to no one
         if fault is not None:
             reply = self._fault_reply(fault, template)
             headers = reply.headers

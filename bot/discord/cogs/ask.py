@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.context import Services, conversation_key, services_of
-from bot.discord.render import NO_PINGS, render_reply
+from bot.discord.render import DELIVERY_ERRORS, NO_PINGS, render_reply
 from bot.discord.views import released, reply_view, send_result
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class AskCog(commands.Cog):
                     allowed_mentions=NO_PINGS,
                     mention_author=False,
                 )
-        except discord.HTTPException as exc:  # discord.py has already retried 429s and 5xx
+        except DELIVERY_ERRORS as exc:  # discord.py has already retried 429s and 5xx
             log.error("reply to message %s failed: %s", message.id, exc)
             await self.services.app.store.record_delivery_failure(result.turn_id, str(exc))
 
