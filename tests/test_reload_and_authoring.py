@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -78,6 +81,61 @@ async def test_a_broken_edit_is_rejected_whole(knowledge: Knowledge) -> None:
     assert "section: unknown section 'nowhere'" in str(reported[0])
     with pytest.raises(IntentError):
         await watcher.reload("manual")
+
+
+@pytest.fixture
+def unfrozen_after() -> Iterator[None]:
+    """Give the collector back everything a test froze."""
+    yield
+    gc.unfreeze()
+
+
+def test_reload_freezes_the_new_engine(knowledge: Knowledge, unfrozen_after: None) -> None:
+    """A reload runs no collection while it builds, then freezes the engine it put in force
+    (collections over 10k intents stalled the event loop; bot.core.knowledge)."""
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    (knowledge.intents_dir / "extra.yaml").write_text(draft().to_yaml(), encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    gc.callbacks.append(seen)
+    try:
+        knowledge.reload()
+    finally:
+        gc.callbacks.remove(seen)
+    assert knowledge.intents.get("bellwether") is not None
+    assert collections == []
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > frozen
+    engine = knowledge.engine
+    assert not any(o is engine for o in gc.get_objects())  # frozen: no generation holds it
+
+
+def test_a_rejected_reload_freezes_nothing(knowledge: Knowledge, unfrozen_after: None) -> None:
+    """A failed load stays collectable (its traceback holds the half-built set)."""
+    (knowledge.intents_dir / "broken.yaml").write_text("intents: [", encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    with pytest.raises(IntentError):
+        knowledge.reload()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_replaced_engine_needs_no_collector(knowledge: Knowledge) -> None:
+    """The engine a reload replaces is freed by reference counting alone: a reference cycle in
+    it would, once frozen, leak a whole engine per reload."""
+    replaced = weakref.ref(knowledge.engine)
+    matcher = weakref.ref(knowledge.engine.matcher)
+    (knowledge.intents_dir / "extra.yaml").write_text(draft().to_yaml(), encoding="utf-8")
+    gc.disable()
+    try:
+        knowledge.reload()
+        assert replaced() is None and matcher() is None
+    finally:
+        gc.enable()
 
 
 async def test_concurrent_adds_of_one_id_one_wins(knowledge: Knowledge) -> None:
