@@ -102,7 +102,9 @@ def _built_for_good() -> Iterator[None]:
     intents, collections over it while it was built held the GIL (and so the event loop) for
     13-15 ms, and every full collection after the reload walked it again. The engine it
     replaces is freed by reference counting (no cycles). A failed load freezes nothing: its
-    traceback and half-built set must stay collectable.
+    traceback and half-built set must stay collectable. Whatever else is alive at that moment
+    (a reply in flight) is frozen too; if some of it later becomes a garbage cycle, it stays:
+    a few kB per reload, as with the freeze at start.
     """
     enabled = gc.isenabled()
     gc.disable()
