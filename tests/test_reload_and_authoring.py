@@ -15,6 +15,8 @@ import pytest
 from bot.authoring import IntentAuthor, IntentDraft
 from bot.config import Config
 from bot.core.article import Article
+from bot.core.dialogue import Engine
+from bot.core.filememo import Listing
 from bot.core.knowledge import Knowledge
 from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
 from bot.reloader import IntentWatcher
@@ -112,6 +114,42 @@ def test_reload_freezes_the_new_engine(knowledge: Knowledge, unfrozen_after: Non
     assert gc.get_freeze_count() > frozen
     engine = knowledge.engine
     assert not any(o is engine for o in gc.get_objects())  # frozen: no generation holds it
+
+
+def test_the_first_load_runs_no_collection(
+    tmp_path: Path, config: Config, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading at start pauses the collector too (it freed nothing and cost 0.2 s at 10k
+    intents), and leaves freezing to the composition root: a library caller freezes nothing."""
+    collections: list[int] = []
+    loading = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and loading:
+            collections.append(info["generation"])
+
+    def watched(self: Knowledge, listing: Listing, *, first: bool) -> Engine:
+        loading.append(first)
+        try:
+            return load(self, listing, first=first)
+        finally:
+            loading.clear()
+
+    load = Knowledge._load
+    monkeypatch.setattr(Knowledge, "_load", watched)
+    frozen = gc.get_freeze_count()
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # a collection due at every allocation, were the collector on
+    gc.callbacks.append(seen)
+    try:
+        loaded = Knowledge(article, ROOT / "intents", config.matching, config.dialogue)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert loaded.intents.get("article-author") is not None
+    assert collections == []
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
 
 
 def test_a_rejected_reload_freezes_nothing(knowledge: Knowledge, unfrozen_after: None) -> None:
