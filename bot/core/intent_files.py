@@ -7,11 +7,12 @@ changed costs one parse. The memory belongs to the loader, not to the module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.article import Article
+from bot.core.fanout import map_chunked
 from bot.core.filememo import FileMemo, Listing, list_files
 from bot.core.intents import Intent, IntentSet, parse_document
 from bot.core.schema import Checker
@@ -54,23 +55,19 @@ class IntentLoader:
     def load_listed(self, listing: Listing, article: Article, context: object | None) -> IntentSet:
         """``load`` of the files in ``listing`` (as ``listing`` returns them)."""
         context = article if context is None else context
-        checked: list[Checked] = []
-        unreadable: list[Problem] = []
-        for name, stamp in listing:
-            found = self.memo.get(name, stamp, context)
-            if found is None:
-                try:
-                    text = Path(name).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as exc:
-                    unreadable.append(Problem(name, 1, "file", f"cannot read: {exc}"))
-                    continue
-                found = check_document(name, text, article)
-                self.memo.put(name, stamp, context, found)
-            checked.append(found)
-        self.memo.keep_only(c.path for c in checked)
+        stamps = dict(listing)
+        missing = [name for name, stamp in listing if self.memo.get(name, stamp, context) is None]
+        # Ten thousand new files (a first start) are parsed in worker processes (bot.core.fanout).
+        fresh = map_chunked(check_files, missing, article)
+        unreadable = [result for result in fresh if isinstance(result, Problem)]
+        for name, result in zip(missing, fresh, strict=True):
+            if isinstance(result, Checked):  # an unreadable file may be readable by next time
+                self.memo.put(name, stamps[name], context, result)
+        self.memo.keep_only(stamps)
         if unreadable:
             raise IntentError(unreadable)
-        return assemble(checked)
+        checked = [self.memo.get(name, stamp, context) for name, stamp in listing]
+        return assemble([c for c in checked if c is not None])  # all there: none unreadable
 
 
 def load_intents(directory: Path, article: Article) -> IntentSet:
@@ -81,6 +78,19 @@ def load_intents(directory: Path, article: Article) -> IntentSet:
 def validate_documents(documents: Iterable[tuple[str, str]], article: Article) -> IntentSet:
     """Validate intent documents given as (path, YAML text) together, as one set."""
     return assemble([check_document(path, text, article) for path, text in documents])
+
+
+def check_files(paths: Sequence[str], article: Article) -> list[Checked | Problem]:
+    """Read and check each file on its own: its result, or the Problem of reading it."""
+    return [_check_file(path, article) for path in paths]
+
+
+def _check_file(path: str, article: Article) -> Checked | Problem:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(path, 1, "file", f"cannot read: {exc}")
+    return check_document(path, text, article)
 
 
 def check_document(path: str, text: str, article: Article) -> Checked:
