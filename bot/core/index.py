@@ -55,16 +55,17 @@ class ExampleIndex:
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
-        self._lengths = array("H", (min(len(t), 0xFFFF) for t in texts))
+        lengths = list(map(len, texts))
+        if max(lengths, default=0) > 0xFFFF:  # capped to 16 bits: lengths only order postings
+            lengths = [min(n, 0xFFFF) for n in lengths]
+        self._lengths = array("H", lengths)
+        # Postings are ordered by example length (ties by example) so the commonest words can
+        # give up a window: filled in that order, they need no sorting.
         lists: defaultdict[str, list[int]] = defaultdict(list)
-        for index, text in enumerate(texts):
-            for token in text.split():
+        for index in sorted(range(len(texts)), key=self._lengths.__getitem__):
+            for token in texts[index].split():
                 lists[token].append(index)  # a token twice in one text: the set of ids dedupes
-        # Postings are ordered by example length so the commonest words can give up a window.
-        length = self._lengths.__getitem__
-        self._postings = {
-            token: array("I", sorted(ids, key=length)) for token, ids in lists.items()
-        }
+        self._postings = {token: array("I", ids) for token, ids in lists.items()}
 
     def __len__(self) -> int:
         return len(self.texts)

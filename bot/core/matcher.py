@@ -62,6 +62,15 @@ def stem_terms(words: list[str]) -> list[str]:
     return [w if w in QUESTION_WORDS else _stem(w) for w in content_tokens(words, QUESTION_WORDS)]
 
 
+class _TermTable(dict[str, str]):
+    """word -> its term as ``stem_terms`` gives it, or "" for a word it drops; filled on demand."""
+
+    def __missing__(self, word: str) -> str:
+        found = stem_terms([word])
+        term = self[word] = found[0] if found else ""
+        return term
+
+
 class Matcher:
     """Ranks intents for a question; built once per intent set."""
 
@@ -121,13 +130,17 @@ class Matcher:
         bags: list[set[str]] = [set() for _ in ranked]
         raw_words: set[str] = set()
         quoted: dict[tuple[int, int], frozenset[str]] = {}
+        # Each distinct word's term ("" for a function word) is worked out once: 100k examples
+        # hold ~20k distinct words.
+        term_of = _TermTable()
         for intent in intents.intents:
             rank = rank_of[intent.id]
+            bag = bags[rank]
             for example in intent.normalised_examples():
-                words = tokens(self._expand(example))
-                terms = stem_terms(words)
+                words = self._expand_words(example.split())
+                terms = list(filter(None, map(term_of.__getitem__, words)))
                 raw_words.update(words)
-                bags[rank].update(terms)
+                bag.update(terms)
                 # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
                 full = " ".join(sorted(words))
                 sorted_terms = " ".join(sorted(terms)) if terms else full
@@ -137,7 +150,7 @@ class Matcher:
                 full_texts.append(full)
                 self._normalised.append(example)
                 self._owner.append(rank)
-            raw_words.update(self._bag_extras(intent, article_text, bags[rank], quoted))
+            raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
         return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:
@@ -173,6 +186,12 @@ class Matcher:
         if self._aliases.keys().isdisjoint(words):  # most texts: no alias, nothing to rebuild
             return text
         return " ".join(self._aliases.get(word, word) for word in words)
+
+    def _expand_words(self, words: list[str]) -> list[str]:
+        """``tokens(self._expand(" ".join(words)))``, without the joining and splitting."""
+        if not self._aliases or self._aliases.keys().isdisjoint(words):
+            return words
+        return " ".join(self._aliases.get(word, word) for word in words).split()
 
     def prepare(self, question: str) -> Query:
         """Normalise a question, expand aliases, correct unknown words, reduce to terms."""
