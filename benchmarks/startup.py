@@ -46,12 +46,16 @@ def child(config_path: Path) -> None:
     imported = time.perf_counter()
     knowledge = build_knowledge(load_config(config_path))
     done = time.perf_counter()
+    knowledge.snapshot_written()  # in the background: the bot answers meanwhile
+    written = time.perf_counter()
     peak_kb = peak_rss_kb()
     print(
         json.dumps(
             {
                 "imports": imported - start,
                 "load": done - imported,
+                "snapshot": written - imported,
+                "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "intents": len(knowledge.intents.intents),
                 "from_snapshot": knowledge.from_snapshot,
                 "rss_mb": peak_kb / 1024,
@@ -97,14 +101,28 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("startup: the first start found a snapshot or the restart did not")
     label = f"{first['intents']:,.0f} intents"
     rows = [
-        Row(f"{label}: first start, load + index", first["load"] * 1e3, base["load"] * 1e3, "ms"),
+        Row(
+            f"{label}: first start, load + index",
+            first["load"] * 1e3,
+            base["load"] * 1e3,
+            "ms",
+            "<= 1 s",
+        ),
         Row(
             f"{label}: first start, whole process",
             first["process"] * 1e3,
             base["process"] * 1e3,
             "ms",
         ),
+        Row(
+            f"{label}: first start, snapshot on disk",
+            first["snapshot"] * 1e3,
+            base["snapshot"] * 1e3,
+            "ms",
+        ),
         Row(f"{label}: first start, peak RSS", first["rss_mb"], base["rss_mb"], "MB", "<= 150 MB"),
+        # A forked worker starts with its parent's pages (shared until written): counted here too.
+        Row(f"{label}: first start, a worker's peak RSS", first["workers_rss_mb"], None, "MB"),
         Row(
             f"{label}: restart, load + index",
             again["load"] * 1e3,
@@ -122,9 +140,10 @@ def main(argv: list[str] | None = None) -> None:
             f"{label}: restart, peak RSS", again["rss_mb"], base_again["rss_mb"], "MB", "<= 150 MB"
         ),
     ]
-    rows[2] = _judged(rows[2], first["rss_mb"] <= 150)
-    rows[3] = _judged(rows[3], again["load"] <= 1.0)
-    rows[5] = _judged(rows[5], again["rss_mb"] <= 150)
+    rows[0] = _judged(rows[0], first["load"] <= 1.0)
+    rows[3] = _judged(rows[3], first["rss_mb"] <= 150)
+    rows[5] = _judged(rows[5], again["load"] <= 1.0)
+    rows[7] = _judged(rows[7], again["rss_mb"] <= 150)
     print_table(
         "startup: load config, article, intents and build the matcher (fresh process;"
         " restart: the snapshot the first start wrote)",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,8 +44,11 @@ def folder(tmp_path: Path) -> Path:
 
 
 def start(folder: Path, config: Config, article: Article, cache: Path) -> Knowledge:
-    """What a fresh process does: load the intents with a snapshot path."""
-    return Knowledge(article, folder, config.matching, config.dialogue, snapshot=cache)
+    """What a process does: load the intents with a snapshot path; the snapshot is written by
+    the time it exits."""
+    knowledge = Knowledge(article, folder, config.matching, config.dialogue, snapshot=cache)
+    assert knowledge.snapshot_written(timeout=60)
+    return knowledge
 
 
 def answers(knowledge: Knowledge) -> list[tuple[object, ...]]:
@@ -135,6 +140,7 @@ def test_other_settings_or_article_do_not_reuse_the_snapshot(
     start(folder, config, article, cache)
     loose = dataclasses.replace(config.matching, typo_cutoff=70.0)
     other = Knowledge(article, folder, loose, config.dialogue, snapshot=cache)
+    assert other.snapshot_written(timeout=60)
     assert not other.from_snapshot
     assert other.engine.matcher.settings == loose
     # The loose set replaced the snapshot: back to the shipped settings, the matcher is rebuilt.
@@ -168,6 +174,41 @@ def test_a_reload_over_unchanged_files_keeps_the_engine(
     knowledge.reload()
     assert knowledge.engine is not engine
     assert knowledge.intents.get("bellwether") is not None
+    # What the reload built is the next start's snapshot.
+    assert knowledge.snapshot_written(timeout=60)
+    restarted = start(folder, config, article, tmp_path / "cache.pickle")
+    assert restarted.from_snapshot
+    assert restarted.intents.get("bellwether") is not None
+
+
+EXIT_AT_ONCE = """
+import sys
+from pathlib import Path
+from tests.test_snapshot import start
+from tests.conftest import ROOT
+from bot.config import load_config
+from bot.core.knowledge import Knowledge
+from bot.core.sections import load_article
+
+config = load_config(ROOT / "config.yaml", environ={})
+article = load_article(config.sections)
+folder, cache = Path(sys.argv[1]), Path(sys.argv[2])
+Knowledge(article, folder, config.matching, config.dialogue, snapshot=cache)
+"""
+
+
+def test_a_process_that_exits_at_once_still_leaves_its_snapshot(
+    folder: Path, config: Config, article: Article, tmp_path: Path
+) -> None:
+    """The snapshot is written in the background, but a process waits for it before it ends."""
+    cache = tmp_path / "cache.pickle"
+    subprocess.run(
+        [sys.executable, "-c", EXIT_AT_ONCE, str(folder), str(cache)],
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+    assert start(folder, config, article, cache).from_snapshot
 
 
 @pytest.mark.parametrize(

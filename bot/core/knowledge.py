@@ -14,7 +14,7 @@ from bot.core.filememo import Listing
 from bot.core.intent_files import IntentLoader
 from bot.core.intents import IntentSet
 from bot.core.matcher import Matcher, MatchSettings
-from bot.core.snapshot import Snapshot, contexts, read_snapshot, write_snapshot
+from bot.core.snapshot import Snapshot, SnapshotWriter, contexts, read_snapshot
 from bot.core.turns import DialogueSettings
 
 
@@ -39,6 +39,7 @@ class Knowledge:
         self.matching = matching
         self.dialogue = dialogue
         self.snapshot_path = snapshot
+        self._writer = SnapshotWriter(snapshot) if snapshot is not None else None
         self._reloading = threading.Lock()
         self._loader = IntentLoader()
         self._contexts = contexts(article, matching) if snapshot is not None else None
@@ -71,12 +72,16 @@ class Knowledge:
                 self._listing = listing
             return self.engine.intents
 
+    def snapshot_written(self, timeout: float | None = None) -> bool:
+        """Wait until the snapshot of the last load is on disk (True), or ``timeout`` passes."""
+        return self._writer is None or self._writer.wait(timeout)
+
     def _load(self, listing: Listing, *, first: bool) -> Engine:
-        if self._contexts is None or self.snapshot_path is None:
+        if self._contexts is None or self._writer is None:
             return self._engine(self._loader.load_listed(listing, self.article, None), None)
         files_context, whole = self._contexts.files, self._contexts.whole
         if first:
-            found = read_snapshot(self.snapshot_path, files_context, whole=whole)
+            found = read_snapshot(self._writer.path, files_context, whole=whole)
             if found is not None:
                 self._loader.memo.restore(found.files, files_context)
                 if found.matcher is not None and found.listing == listing:
@@ -86,7 +91,7 @@ class Knowledge:
         engine = self._engine(intents, None)
         files = self._loader.memo.entries(files_context)
         snapshot = Snapshot(files_context, whole, files, listing, intents, engine.matcher)
-        write_snapshot(self.snapshot_path, snapshot)
+        self._writer.submit(snapshot)
         return engine
 
     def _engine(self, intents: IntentSet, matcher: Matcher | None) -> Engine:

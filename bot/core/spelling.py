@@ -53,6 +53,10 @@ class Speller:
                     self._variants[variant] = word if prior is None else f"{prior} {word}"
         self._memo: dict[str, str | None] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # The memo is a cache, and is filled while a snapshot is pickled in another thread.
+        return {**self.__dict__, "_memo": {}}
+
     def best(self, word: str) -> str | None:
         """The closest known word scoring at least ``cutoff``, as a full scan would pick it."""
         if word in self._memo:
