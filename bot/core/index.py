@@ -60,11 +60,17 @@ class ExampleIndex:
             lengths = [min(n, 0xFFFF) for n in lengths]
         self._lengths = array("H", lengths)
         # Postings are ordered by example length (ties by example) so the commonest words can
-        # give up a window: filled in that order, they need no sorting.
+        # give up a window: filled in that order, they need no sorting. The order comes from
+        # buckets, not one sort: a reload builds this in a thread, and sorting 100k examples
+        # in one call would hold the GIL (and so the event loop) for ~15 ms.
+        by_length: defaultdict[int, list[int]] = defaultdict(list)
+        for index, length in enumerate(lengths):
+            by_length[length].append(index)
         lists: defaultdict[str, list[int]] = defaultdict(list)
-        for index in sorted(range(len(texts)), key=self._lengths.__getitem__):
-            for token in texts[index].split():
-                lists[token].append(index)  # a token twice in one text: the set of ids dedupes
+        for length in sorted(by_length):
+            for index in by_length[length]:
+                for token in texts[index].split():
+                    lists[token].append(index)  # a token twice in a text: the set of ids dedupes
         self._postings = {token: array("I", ids) for token, ids in lists.items()}
 
     def __len__(self) -> int:
