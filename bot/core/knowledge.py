@@ -11,10 +11,11 @@ from pathlib import Path
 from bot.core.article import Article
 from bot.core.dialogue import Engine
 from bot.core.filememo import Listing
+from bot.core.fingerprint import contexts
 from bot.core.intent_files import IntentLoader
 from bot.core.intents import IntentSet
 from bot.core.matcher import Matcher, MatchSettings
-from bot.core.snapshot import Snapshot, SnapshotWriter, contexts, read_snapshot
+from bot.core.snapshot import Snapshot, SnapshotWriter, read_snapshot
 from bot.core.turns import DialogueSettings
 
 

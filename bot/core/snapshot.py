@@ -2,9 +2,11 @@
 
 Parsing and checking ten thousand intent files and indexing their examples takes seconds; reading
 back what was built from them takes a fraction of one. A snapshot is used only when everything it
-was built from is unchanged: this code, the libraries that shape matching, the article, the match
-settings and every intent file (name, modification time, size, inode). When only some files
-changed, the checked results of the others are reused and just the changed files are parsed.
+was built from is unchanged: the code and libraries that made it, the article, the match settings
+and every intent file (name, modification time, size, inode). When only some files changed, the
+checked results of the others are reused and just the changed files are parsed; when only the
+matching code or settings changed, every file's checked result is reused and the matcher rebuilt
+(the fingerprints: ``bot.core.fingerprint``).
 
 A snapshot is a cache: a missing, stale, truncated or unreadable one is a miss, never an error,
 and it is written atomically (temporary file, fsync, rename). It is a pickle, so it must live
@@ -16,34 +18,25 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import logging
 import os
 import pickle
-import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import rapidfuzz
-import yaml
-
-from bot.core.article import Article
 from bot.core.filememo import Listing, Stamp
+from bot.core.fingerprint import FORMAT
 from bot.core.intent_files import Checked
 from bot.core.intents import IntentSet
-from bot.core.matcher import Matcher, MatchSettings
+from bot.core.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
-# Bump when the snapshot's own layout changes (the code hash covers the classes it holds).
-FORMAT = 1
 # Intent files per pickled part (see write_snapshot).
 CHUNK = 1000
-# The bot's source whose output a snapshot holds: parsing, checking, matching.
-_SOURCES = (Path(__file__).parent, Path(__file__).parents[1] / "errors.py")
 
 
 @dataclass(frozen=True)
@@ -56,33 +49,6 @@ class Snapshot:
     listing: Listing
     intents: IntentSet
     matcher: Matcher | None
-
-
-@dataclass(frozen=True)
-class Contexts:
-    """Fingerprints of what results depend on besides the files themselves.
-
-    ``files``: code, libraries and article (a file's checked result depends on these);
-    ``whole``: those plus the match settings (the matcher depends on these too).
-    """
-
-    files: str
-    whole: str
-
-
-def contexts(article: Article, settings: MatchSettings) -> Contexts:
-    """The fingerprints for loading intents against ``article`` with ``settings``."""
-    files = _digest(
-        [
-            str(FORMAT).encode(),
-            sys.version.encode(),
-            rapidfuzz.__version__.encode(),
-            yaml.__version__.encode(),
-            _source_digest().encode(),
-            repr(article).encode(),
-        ]
-    )
-    return Contexts(files, _digest([files.encode(), repr(settings).encode()]))
 
 
 def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapshot | None:
@@ -208,20 +174,3 @@ def _load_quickly(stream: BinaryIO) -> Any:
     finally:
         if enabled:
             gc.enable()
-
-
-def _source_digest() -> str:
-    parts: list[bytes] = []
-    for source in _SOURCES:
-        files = sorted(source.glob("*.py")) if source.is_dir() else [source]
-        for file in files:
-            parts += [file.name.encode(), file.read_bytes()]
-    return _digest(parts)
-
-
-def _digest(parts: list[bytes]) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.hexdigest()
