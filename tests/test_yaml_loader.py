@@ -52,3 +52,33 @@ def test_syntax_errors_read_as_the_pure_parser_reports_them(text: str) -> None:
         assert caught.value.message == str(exc.problem or exc).strip()
     else:
         pytest.fail("the pure parser accepted it")
+
+
+def _plain(value: Any) -> Any:
+    """Values without their lines."""
+    if isinstance(value, yamlsrc.LineDict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, yamlsrc.LineList):
+        return [_plain(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x hello\nb: *x\nc: !!str 12\nd: 12\ne: yes\nf: ~\ng: '12'\nh: [1, two, 3.5]\n",
+        "base: &b {k: v, n: 1}\nmerged:\n  <<: *b\n  n: 2\n",
+        "x: &l [a, 'b', \"c\\u00e9\"]\ny: [*l, *l]\nz: !!str\n",
+        "- !!binary aGk=\n- 2001-12-14\n- !!float 1\n- |\n  block\n  text\n- >-\n  folded\n",
+        '2: two\nnull: n\nno: f\n"quoted": q\n',
+    ],
+    ids=["scalars", "merge", "aliases", "tags", "keys"],
+)
+def test_values_are_what_pyyaml_builds(text: str) -> None:
+    """Apart from lines, every value is the one PyYAML's safe loader builds: strings, tagged
+    scalars, anchors, aliases and merge keys (strings skip PyYAML's general path)."""
+    expected = yaml.safe_load(text)
+    if isinstance(expected, dict):  # keys are stringified, so `1: x` can be reported
+        expected = {str(k): v for k, v in expected.items()}
+    assert _plain(yamlsrc.parse_yaml(text)) == expected
+    assert _plain(yaml.load(text, Loader=yamlsrc._LineLoader)) == expected
