@@ -10,7 +10,7 @@ them holds; spawning instead costs ~0.2 s more and runs the caller's ``__main__`
 worker, which a script without a ``__main__`` guard does not survive. So a reload (which runs in
 a worker thread of the running bot) does its work in place; it seldom has many new files.
 
-If worker processes cannot be started or one dies, the whole batch runs in place instead: the
+If worker processes cannot be started or one dies, the whole batch runs again in place: the
 result is the same, only slower.
 """
 
@@ -81,6 +81,9 @@ def map_chunked(
         with ProcessPoolExecutor(count, mp_context=context, initializer=gc.disable) as pool:
             parts = pool.map(work, chunks, [shared] * len(chunks))
             return [result for part in parts for result in part]
-    except (OSError, BrokenProcessPool) as exc:
+    except (OSError, NotImplementedError, BrokenProcessPool) as exc:
+        # OSError: no processes or semaphores to be had (a locked-down container);
+        # NotImplementedError: a platform without working semaphores; BrokenProcessPool: a
+        # worker died (out of memory, killed).
         log.warning("worker processes failed (%s); doing the work in this process", exc)
         return work(items, shared)
