@@ -238,6 +238,7 @@ async def two_processes(
     ours, theirs = context.Pipe()
     child = context.Process(target=_fake_process, args=(theirs, users, count, rate))
     child.start()
+    theirs.close()  # the child's end is the child's: if it dies, recv() ends instead of waiting
     api_base, gateway_url = await asyncio.to_thread(ours.recv)
     task, app, bot = await _bot_run(write_config(folder, api_base, gateway_url), freeze)
     probe = StallProbe()
@@ -265,7 +266,11 @@ def fresh(kind: str, *args: Any) -> Result:
     ours, theirs = context.Pipe()
     child = context.Process(target=_run, args=(theirs, kind, args))
     child.start()
-    result: Result = ours.recv()
+    theirs.close()  # the child's end is the child's: if it dies, recv() ends instead of waiting
+    try:
+        result: Result = ours.recv()
+    except EOFError:
+        raise SystemExit(f"e2e: the {kind!r} measurement failed (its traceback is above)") from None
     child.join(30)
     return result
 
