@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.index import pack_texts, unpack_texts
+from bot.core.index import ExampleIndex, pack_texts, unpack_texts
 from bot.core.knowledge import Knowledge
 from bot.errors import IntentError
 from tests.conftest import ROOT
@@ -219,3 +220,16 @@ def test_a_process_that_exits_at_once_still_leaves_its_snapshot(
 def test_packed_texts_come_back_as_they_were(texts: list[str]) -> None:
     """The one-string packing of example texts round-trips, newlines and empties included."""
     assert unpack_texts(pack_texts(texts)) == texts
+
+
+def test_an_example_index_comes_back_as_it_was() -> None:
+    """Postings pickle packed (three objects, not one array per token) and come back equal,
+    giving the same candidates; an empty index too."""
+    texts = ["a b", "b c d", "", "d", "a a e", "c"]
+    index = ExampleIndex(texts)
+    back = pickle.loads(pickle.dumps(index))
+    assert back.texts == texts
+    assert vars(back) == vars(index)
+    assert back.candidates(["a", "d"], 3, 10) == index.candidates(["a", "d"], 3, 10) == {0, 1, 3, 4}
+    empty = pickle.loads(pickle.dumps(ExampleIndex([])))
+    assert empty.texts == [] and empty.postings("a") == 0
