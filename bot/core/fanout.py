@@ -32,8 +32,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 A = TypeVar("A")
 
-# Below this many items the workers' start costs more than they save (measured: ~0.1 s each to
-# start and import; a file takes ~0.1 ms to parse and check).
+# Below this many items the workers cost about what they save: forking them and collecting
+# their results took ~0.08 s at 10k files (0.83 s of work done in 0.50 s by two), and a file takes
+# ~0.08 ms to read, parse and check.
 MIN_ITEMS = 2000
 # Items per task: small enough to share the work out evenly, large enough that each task's
 # arguments and results cross the process boundary in one go.

@@ -39,7 +39,6 @@ class Knowledge:
         self.intents_dir = intents_dir
         self.matching = matching
         self.dialogue = dialogue
-        self.snapshot_path = snapshot
         self._writer = SnapshotWriter(snapshot) if snapshot is not None else None
         self._reloading = threading.Lock()
         self._loader = IntentLoader()

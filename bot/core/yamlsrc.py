@@ -30,11 +30,11 @@ class LineList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-Loader = yaml.SafeLoader | yaml.CSafeLoader
+_Loader = yaml.SafeLoader | yaml.CSafeLoader
 _STR = "tag:yaml.org,2002:str"
 
 
-def _construct(loader: Loader, node: yaml.Node) -> Any:
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
     # A string is its node's value (what SafeConstructor.construct_yaml_str returns): most
     # nodes of an intent file are strings, and the general path costs ~1 µs more for each.
     if node.tag == _STR and type(node) is yaml.ScalarNode:
@@ -42,7 +42,7 @@ def _construct(loader: Loader, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
-def _construct_mapping(loader: Loader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -55,7 +55,7 @@ def _construct_mapping(loader: Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _construct_sequence(loader: Loader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(_construct(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
