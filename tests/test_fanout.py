@@ -49,14 +49,14 @@ import json, os
 from bot.core import fanout
 from tests.test_fanout import {work}
 fanout.CHUNK = 7
-found = fanout.map_chunked({work}, list(range(100)), 1000, min_items=50, workers=2)
+found = fanout.map_chunked({work}, list(range(100)), 1000, min_items={least}, workers=2)
 print(json.dumps({{"found": found, "me": os.getpid()}}))
 """
 
 
 def test_chunks_run_in_workers_and_come_back_in_order() -> None:
     """Past ``min_items`` the chunks are computed by other processes, results in item order."""
-    out, errors = fresh(SPREAD.format(work="pids"))
+    out, errors = fresh(SPREAD.format(work="pids", least=50))
     assert isinstance(out, dict)
     assert "worker processes failed" not in errors
     assert [value for value, _ in out["found"]] == list(range(1000, 1100))
@@ -67,7 +67,7 @@ def test_chunks_run_in_workers_and_come_back_in_order() -> None:
 
 def test_a_dead_worker_means_the_work_is_done_in_place() -> None:
     """A worker that dies (out of memory, killed) costs time, not the result."""
-    out, errors = fresh(SPREAD.format(work="die_in_a_worker"))
+    out, errors = fresh(SPREAD.format(work="die_in_a_worker", least=50))
     assert isinstance(out, dict)
     assert "worker processes failed" in errors
     assert [value for value, _ in out["found"]] == list(range(1000, 1100))
@@ -90,8 +90,10 @@ def test_a_process_with_threads_does_the_work_in_place() -> None:
 
 def test_few_items_are_done_in_place() -> None:
     """Below ``min_items`` starting workers would cost more than it saves."""
-    found = fanout.map_chunked(pids, [1, 2, 3], 0, min_items=4, workers=2)
-    assert found == [(1, os.getpid()), (2, os.getpid()), (3, os.getpid())]
+    out, _ = fresh(SPREAD.format(work="pids", least=101))
+    assert isinstance(out, dict)
+    assert [value for value, _ in out["found"]] == list(range(1000, 1100))
+    assert {pid for _, pid in out["found"]} == {out["me"]}
 
 
 LOAD = """
