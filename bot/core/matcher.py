@@ -154,7 +154,7 @@ class Matcher:
         return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:
-        return tokens(self._expand(normalise(text)))
+        return self._expand_words(tokens(normalise(text)))
 
     def _bag_extras(
         self,
@@ -179,17 +179,9 @@ class Matcher:
             bag.update(stem_terms(words))
         return keyword_words
 
-    def _expand(self, text: str) -> str:
-        if not self._aliases:
-            return text
-        words = text.split()
-        if self._aliases.keys().isdisjoint(words):  # most texts: no alias, nothing to rebuild
-            return text
-        return " ".join(self._aliases.get(word, word) for word in words)
-
     def _expand_words(self, words: list[str]) -> list[str]:
-        """``tokens(self._expand(" ".join(words)))``, without the joining and splitting."""
-        if not self._aliases or self._aliases.keys().isdisjoint(words):
+        """``words`` with every alias replaced by the words of its expansion."""
+        if not self._aliases or self._aliases.keys().isdisjoint(words):  # most texts: none
             return words
         return " ".join(self._aliases.get(word, word) for word in words).split()
 
@@ -247,7 +239,7 @@ class Matcher:
         if text is None:
             if len(self._shown) >= DISPLAY_MEMO:
                 self._shown.clear()
-            words = tokens(self._expand(self._normalised[example]))
+            words = self._expand_words(tokens(self._normalised[example]))
             text = self._shown[example] = " ".join(words)
         return text
 

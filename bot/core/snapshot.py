@@ -17,7 +17,6 @@ code as the bot, as whoever can write the bot's own source can.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import pickle
@@ -25,7 +24,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from bot.core.filememo import Listing, Stamp
 from bot.core.fingerprint import FORMAT
@@ -56,6 +55,8 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
 
     Its matcher is read only when it was built in the ``whole`` context; otherwise ``matcher``
     is None. Whether the files are still those of its ``listing`` is the caller's to compare.
+    Unpickling makes a million objects: call it with the collector paused, as ``Knowledge``
+    does for a whole load.
     """
     try:
         with path.open("rb") as stream:
@@ -65,7 +66,7 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
             _, _, set_context, listing, chunks = header
             files: dict[str, tuple[Stamp, Checked]] = {}
             for _ in range(chunks):
-                files.update(_load_quickly(stream))
+                files.update(pickle.load(stream))
             matcher = _read_matcher(stream) if set_context == whole else None
     except FileNotFoundError:
         return None
@@ -161,16 +162,5 @@ def _read_matcher(stream: BinaryIO) -> Matcher | None:
     if not count:
         return None
     matcher = Matcher.__new__(Matcher)
-    matcher.__setstate__(dict(_load_quickly(stream) for _ in range(count)))
+    matcher.__setstate__(dict(pickle.load(stream) for _ in range(count)))
     return matcher
-
-
-def _load_quickly(stream: BinaryIO) -> Any:
-    # Unpickling makes a million objects the collector would otherwise scan again and again.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(stream)
-    finally:
-        if enabled:
-            gc.enable()
