@@ -4,8 +4,9 @@ Each user mentions the bot with a question in a channel of their own, waits for 
 asks the next: 5,000 questions as fast as the bot answers (throughput), then 2,000 paced at
 200 q/s (latency without queueing: with 100 users always waiting, the mean latency is just
 users / throughput). Latency runs from MESSAGE_CREATE sent to the reply received by the fake.
-In the bot's process every event-loop callback is timed (the longest blocked the loop), and a
-task sleeping 1 ms records its worst oversleep (a whole loop iteration under full load).
+In the bot's process every event-loop callback is timed (the longest blocked the loop; the
+thread's scheduler statistics tell how much of it the machine took: ``benchmarks.stallprobe``),
+and a task sleeping 1 ms records its worst oversleep (a whole loop iteration under full load).
 
 The fake Discord (without OpenAPI validation) and the users run in a second process: on one
 event loop they take half the CPU and their callbacks would count as the bot's. The baseline
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, Row, percentile, print_table
+from benchmarks.stallprobe import StallProbe, Stalls
 from bot.app import App, build_app
 from bot.core.evaluate import load_golden
 from bot.discord.client import ArticleBot
@@ -43,15 +45,8 @@ class Result:
 
     seconds: float
     latencies: list[float]
-    oversleep: float
-    blocked: float
-    blocker: str
-    # How much of the longest callback was garbage collection, and the longest collection.
-    # (CPU time per callback would tell working from waiting, but reading a thread's CPU clock
-    # is a system call here, ~1 us twice per callback: it slowed the bot it measured by 5-8 %.)
-    blocked_gc: float
-    longest_gc: float
-    # The same in the fake's process (its stalls delay replies but are not the bot's).
+    stalls: Stalls
+    # The longest callback in the fake's process (its stalls delay replies but are not the bot's).
     fake_blocked: float | None = None
 
 
@@ -96,75 +91,6 @@ def _reply_to(message_id: str) -> Callable[[dict[str, Any]], bool]:
     return lambda m: (m.get("message_reference") or {}).get("message_id") == message_id
 
 
-class StallProbe:
-    """Measures the event loop two ways while it runs.
-
-    A task sleeps 1 ms in a loop and records its worst oversleep: under full load that is a whole
-    loop iteration (every ready callback runs before timers fire). And every callback is timed:
-    the longest one is the worst the loop was blocked by a single piece of work.
-    """
-
-    def __init__(self) -> None:
-        self.oversleep = 0.0
-        self.blocked = 0.0
-        self.blocker = ""
-        self.blocked_gc = 0.0
-        self.longest_gc = 0.0
-        self._gc_start = 0.0
-        self._gc_spent = 0.0  # collecting, within the callback running now
-        self._task: asyncio.Task[None] | None = None
-        self._original = asyncio.events.Handle._run
-
-    async def _sleeper(self) -> None:
-        while True:
-            start = time.perf_counter()
-            await asyncio.sleep(0.001)
-            self.oversleep = max(self.oversleep, time.perf_counter() - start - 0.001)
-
-    def start(self) -> None:
-        """Start measuring (call from the loop being measured)."""
-        original, probe = self._original, self
-
-        def timed(handle: asyncio.Handle) -> None:
-            probe._gc_spent = 0.0
-            start = time.perf_counter()
-            try:
-                original(handle)
-            finally:
-                spent = time.perf_counter() - start
-                if spent > probe.blocked:
-                    probe.blocked, probe.blocker = spent, _what(handle)
-                    probe.blocked_gc = probe._gc_spent
-
-        asyncio.events.Handle._run = timed  # type: ignore[method-assign,assignment]
-        gc.callbacks.append(self._collection)
-        self._task = asyncio.create_task(self._sleeper())
-
-    def _collection(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._gc_start = time.perf_counter()
-        else:
-            spent = time.perf_counter() - self._gc_start
-            self._gc_spent += spent
-            self.longest_gc = max(self.longest_gc, spent)
-
-    def stop(self) -> tuple[float, float, str, float, float]:
-        """Stop; return the figures in ``Result``'s order (oversleep ... longest_gc)."""
-        asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
-        gc.callbacks.remove(self._collection)
-        if self._task is not None:
-            self._task.cancel()
-        return self.oversleep, self.blocked, self.blocker, self.blocked_gc, self.longest_gc
-
-
-def _what(handle: asyncio.Handle) -> str:
-    """The coroutine a callback ran a step of, or the callback itself."""
-    task = getattr(getattr(handle, "_callback", None), "__self__", None)
-    if isinstance(task, asyncio.Task):
-        return f"a step of {task.get_coro().__qualname__}"  # type: ignore[union-attr]
-    return repr(handle)[:120]
-
-
 def write_config(folder: Path, api_base: str, gateway_url: str) -> Path:
     """A config.yaml for the bot: shipped article and intents, no cooldown in the way."""
     config = folder / "config.yaml"
@@ -206,7 +132,7 @@ async def same_process(folder: Path, users: int, questions: list[str]) -> Result
             seconds, latencies = await drive(fake, users, questions)
             stalls = probe.stop()
             await _bot_stop(task, app, bot)
-    return Result(seconds, latencies, *stalls)
+    return Result(seconds, latencies, stalls)
 
 
 def _fake_process(conn: Connection, users: int, count: int, rate: float | None) -> None:
@@ -224,7 +150,7 @@ def _fake_process(conn: Connection, users: int, count: int, rate: float | None) 
             probe = StallProbe()
             probe.start()
             seconds, latencies = await drive(fake, users, asked(count), rate)
-            conn.send((seconds, latencies, probe.stop()[1]))
+            conn.send((seconds, latencies, probe.stop().blocked))
             await asyncio.to_thread(conn.recv)  # the bot has closed
 
     asyncio.run(main())
@@ -249,7 +175,7 @@ async def two_processes(
     await _bot_stop(task, app, bot)
     ours.send("bye")
     await asyncio.to_thread(child.join, 30)
-    return Result(seconds, latencies, *stalls, fake_blocked=fake_blocked)
+    return Result(seconds, latencies, stalls, fake_blocked=fake_blocked)
 
 
 def _run(conn: Connection, kind: str, args: tuple[Any, ...]) -> None:
@@ -278,13 +204,14 @@ def fresh(kind: str, *args: Any) -> Result:
 def _rows(label: str, result: Result, base: Result | None, latency_target: bool) -> list[Row]:
     rate = len(result.latencies) / result.seconds
     p99 = percentile(result.latencies, 0.99) * 1e3
-    blocked = result.blocked * 1e3
+    ours, theirs = result.stalls, (base or result).stalls
+    blocked = ours.blocked * 1e3
 
     def of(base_value: float) -> float | None:
         return base_value if base is not None else None
 
     b = base or result
-    return [
+    rows = [
         Row(f"{label}: questions per second", rate, of(len(b.latencies) / b.seconds), "q/s",
             "" if latency_target else ">= 500", None if latency_target else rate >= 500,
             better="higher"),
@@ -292,14 +219,26 @@ def _rows(label: str, result: Result, base: Result | None, latency_target: bool)
             of(percentile(b.latencies, 0.5) * 1e3), "ms"),
         Row(f"{label}: p99 latency", p99, of(percentile(b.latencies, 0.99) * 1e3), "ms",
             "<= 20 ms" if latency_target else "", p99 <= 20 if latency_target else None),
-        Row(f"{label}: longest callback (loop blocked)", blocked, of(b.blocked * 1e3), "ms",
+        Row(f"{label}: longest callback (loop blocked)", blocked, of(theirs.blocked * 1e3), "ms",
             "<= 10 ms", blocked <= 10),
-        Row(f"{label}: of it, garbage collection", result.blocked_gc * 1e3,
-            of(b.blocked_gc * 1e3), "ms"),
-        Row(f"{label}: longest garbage collection", result.longest_gc * 1e3,
-            of(b.longest_gc * 1e3), "ms"),
-        Row(f"{label}: worst 1 ms-sleep oversleep", result.oversleep * 1e3,
-            of(b.oversleep * 1e3), "ms"),
+        Row(f"{label}:   of it, garbage collection", ours.blocked_gc * 1e3,
+            of(theirs.blocked_gc * 1e3), "ms"),
+    ]  # fmt: skip
+    parts = ours.blocked_split
+    if parts is not None:  # where its wall-clock time went (stallprobe.Split)
+        rows += [
+            Row(f"{label}:   of it, running", parts.cpu * 1e3, None, "ms"),
+            Row(f"{label}:   of it, waiting for a CPU", parts.waited * 1e3, None, "ms"),
+            Row(f"{label}:   of it, vCPU stopped by the host", parts.host * 1e3, None, "ms"),
+        ]
+    return [
+        *rows,
+        Row(f"{label}: longest callback less the machine's waits", ours.own * 1e3,
+            of(theirs.own * 1e3), "ms"),
+        Row(f"{label}: longest garbage collection", ours.longest_gc * 1e3,
+            of(theirs.longest_gc * 1e3), "ms"),
+        Row(f"{label}: worst 1 ms-sleep oversleep", ours.oversleep * 1e3,
+            of(theirs.oversleep * 1e3), "ms"),
         Row(f"{label}: the fake's longest callback", (result.fake_blocked or 0) * 1e3, None, "ms"),
     ]  # fmt: skip
 
@@ -327,4 +266,4 @@ def main(argv: list[str] | None = None) -> None:
     title = f"e2e: {args.users} users, real discord.py client, fake Discord in a second process"
     print_table(title + " (baseline: the fake in the bot's process)", rows)
     for label, result in (("as fast", bot), ("paced", paced)):
-        print(f"  longest callback ({label}): {result.blocker}")
+        print(f"  longest callback ({label}): {result.stalls.blocker}")

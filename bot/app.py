@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.config import Config, load_config
 from bot.core.knowledge import Knowledge
 from bot.core.sections import load_article
+from bot.descriptors import reserve_descriptors
 from bot.service import ChatService
 from bot.store import Store
 
@@ -39,6 +40,9 @@ async def build_app(
     ``inline_writes`` is for the terminal: one conversation, nothing else on the loop, so turns
     are committed in place rather than by the store's writer thread.
     """
+    # First, while the process may still have one thread: growing the descriptor table later,
+    # under load, would stall the event loop (bot.descriptors).
+    reserve_descriptors()
     config = load_config(config_path)
     knowledge = build_knowledge(config)
     store = await Store.open(db_path or config.database, inline_writes=inline_writes)
