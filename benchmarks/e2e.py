@@ -32,6 +32,7 @@ from benchmarks.common import ROOT, Row, percentile, print_table
 from benchmarks.stallprobe import StallProbe, Stalls
 from bot.app import App, build_app
 from bot.core.evaluate import load_golden
+from bot.descriptors import reserve_descriptors
 from bot.discord.client import ArticleBot
 from bot.discord.runner import build_bot
 from tests.fakediscord import FakeDiscord
@@ -137,6 +138,9 @@ async def same_process(folder: Path, users: int, questions: list[str]) -> Result
 
 def _fake_process(conn: Connection, users: int, count: int, rate: float | None) -> None:
     """The second process: fake Discord and the users, driven by the bot's process."""
+    # The fake stands for Discord's servers: it accepts a connection for each of the bot's
+    # requests in flight, and should not stall growing its descriptor table as the bot would.
+    reserve_descriptors()
 
     async def main() -> None:
         async with FakeDiscord(validate=False) as fake:
