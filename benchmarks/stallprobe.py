@@ -3,10 +3,11 @@
 A callback's wall time is what the loop lost. But on a shared VM part of it may not be the
 bot's at all: the thread can wait for a CPU another process holds, or, in a VM, sit "on" a
 vCPU that its host has stopped (steal time: the thread neither runs nor waits, as far as the
-guest kernel can tell). Linux keeps, per thread, the time run, the time spent runnable but
-waiting, and how many times the thread was put on a CPU (``/proc/thread-self/schedstat``); read
-before and after a callback they split its wall time. Where the file does not exist the wall
-time is all there is, and counts whole.
+guest kernel can tell). The thread's CPU clock gives the time it ran; Linux also keeps, per
+thread, the time spent runnable but waiting and how many times the thread was put on a CPU
+(``/proc/thread-self/schedstat``, whose own run time is only brought up to date at scheduler
+ticks, too coarse here). Read before and after a callback they split its wall time. Where the
+file does not exist the wall time is all there is, and counts whole.
 """
 
 from __future__ import annotations
@@ -44,12 +45,12 @@ class Stalls:
     own: float  # the longest own_time of any callback
 
 
-def split(wall: float, before: bytes, after: bytes) -> Split | None:
-    """``wall`` split by two readings of the thread's schedstat (None without readings)."""
+def split(wall: float, cpu: float, before: bytes, after: bytes) -> Split | None:
+    """``wall`` split, given the CPU time and two readings of schedstat (None without them)."""
     if not before or not after:
         return None
-    (cpu0, wait0, runs0), (cpu1, wait1, runs1) = _fields(before), _fields(after)
-    cpu, waited = (cpu1 - cpu0) / 1e9, (wait1 - wait0) / 1e9
+    (_, wait0, runs0), (_, wait1, runs1) = _fields(before), _fields(after)
+    waited = (wait1 - wait0) / 1e9
     switched = runs1 != runs0
     # Time the thread slept (in a system call, or waiting for the GIL) is not told apart from
     # steal when it also left the CPU: then nothing is put down to the host.
@@ -73,11 +74,16 @@ def _fields(reading: bytes) -> tuple[int, int, int]:
     return int(run), int(wait), int(runs)
 
 
-def _reader() -> Callable[[], bytes]:
-    """Reads this thread's schedstat (the thread that opens it), or b"" where there is none."""
+def _open_schedstat() -> int | None:
+    """This thread's schedstat (the thread that opens it), or None where there is none."""
     try:
-        fd = os.open(SCHEDSTAT, os.O_RDONLY)
+        return os.open(SCHEDSTAT, os.O_RDONLY)
     except OSError:
+        return None
+
+
+def _reader(fd: int | None) -> Callable[[], bytes]:
+    if fd is None:
         return lambda: b""
     return lambda: os.pread(fd, 128, 0)
 
@@ -89,8 +95,8 @@ class StallProbe:
     loop iteration (every ready callback runs before timers fire). Every callback is timed: the
     longest one (wall clock) is the worst the loop was held by a single step, and its ``Split``
     tells how much of that was the machine's. And the longest ``own_time`` of any callback is
-    the worst the bot itself held the loop. The thread's schedstat is read before each callback
-    (~0.7 µs) and after one only when it ran long enough to matter.
+    the worst the bot itself held the loop. Schedstat and the CPU clock are read before each
+    callback (~1.1 µs together) and after one only when it ran long enough to matter.
     """
 
     def __init__(self) -> None:
@@ -105,6 +111,7 @@ class StallProbe:
         self._gc_spent = 0.0  # collecting, within the callback running now
         self._task: asyncio.Task[None] | None = None
         self._original = asyncio.events.Handle._run
+        self._schedstat: int | None = None
 
     async def _sleeper(self) -> None:
         while True:
@@ -114,20 +121,21 @@ class StallProbe:
 
     def start(self) -> None:
         """Start measuring (call from the loop being measured, in its thread)."""
-        original, probe, read = self._original, self, _reader()
+        self._schedstat = _open_schedstat()
+        original, probe, read = self._original, self, _reader(self._schedstat)
 
         def timed(handle: asyncio.Handle) -> None:
             probe._gc_spent = 0.0
-            # The wall clock spans both readings, so that whatever they count it counts too.
+            # The wall clock spans the readings, so that whatever they count it counts too.
             start = time.perf_counter()
-            before = read()
+            before, ran = read(), time.thread_time()
             try:
                 original(handle)
             finally:
                 if time.perf_counter() - start > probe.own:  # own <= wall: else not a longest
-                    after = read()
+                    ran, after = time.thread_time() - ran, read()
                     spent = time.perf_counter() - start
-                    probe._record(handle, spent, split(spent, before, after))
+                    probe._record(handle, spent, split(spent, ran, before, after))
 
         asyncio.events.Handle._run = timed  # type: ignore[method-assign,assignment]
         gc.callbacks.append(self._collection)
@@ -153,6 +161,9 @@ class StallProbe:
         gc.callbacks.remove(self._collection)
         if self._task is not None:
             self._task.cancel()
+        if self._schedstat is not None:
+            os.close(self._schedstat)
+            self._schedstat = None
         return Stalls(
             self.oversleep,
             self.blocked,

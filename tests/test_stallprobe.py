@@ -13,13 +13,13 @@ from benchmarks.stallprobe import SCHEDSTAT, Split, StallProbe, own_time, split
 MS = 1e-3
 
 
-def reading(run_ms: float, wait_ms: float, runs: int) -> bytes:
-    """A schedstat line as the kernel writes it: ns run, ns waiting, times put on a CPU."""
-    return f"{int(run_ms * 1e6)} {int(wait_ms * 1e6)} {runs}\n".encode()
+def reading(wait_ms: float, runs: int) -> bytes:
+    """A schedstat line as the kernel writes it: ns run (not used), ns waiting, times on a CPU."""
+    return f"123456789 {int(wait_ms * 1e6)} {runs}\n".encode()
 
 
 def test_a_thread_that_never_left_its_cpu_lost_the_rest_to_the_host() -> None:
-    parts = split(15 * MS, reading(100, 5, 7), reading(100.5, 5, 7))
+    parts = split(15 * MS, 0.5 * MS, reading(5, 7), reading(5, 7))
     assert parts == Split(cpu=pytest.approx(0.5 * MS), waited=0.0, host=pytest.approx(14.5 * MS),
                           switched=False)  # fmt: skip
     assert own_time(15 * MS, parts) == pytest.approx(0.5 * MS)
@@ -27,14 +27,14 @@ def test_a_thread_that_never_left_its_cpu_lost_the_rest_to_the_host() -> None:
 
 def test_waiting_for_a_cpu_is_the_machines_and_sleeping_is_the_bots() -> None:
     # Put on a CPU again twice: it slept or was preempted; only the runnable wait is taken off.
-    parts = split(12 * MS, reading(100, 5, 7), reading(101, 8, 9))
+    parts = split(12 * MS, 1 * MS, reading(5, 7), reading(8, 9))
     assert parts is not None and parts.switched and parts.host == 0.0
     assert parts.waited == pytest.approx(3 * MS)
     assert own_time(12 * MS, parts) == pytest.approx(9 * MS)
 
 
 def test_without_readings_the_wall_time_counts_whole() -> None:
-    assert split(12 * MS, b"", b"") is None
+    assert split(12 * MS, 1 * MS, b"", b"") is None
     assert own_time(12 * MS, None) == 12 * MS
 
 
