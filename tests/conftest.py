@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +40,16 @@ def knowledge(config: Config, article: Article) -> Knowledge:
 def engine(knowledge: Knowledge) -> Engine:
     """The engine over the shipped intents."""
     return knowledge.engine
+
+
+def fresh(script: str) -> tuple[object, str]:
+    """Run ``script`` in a new interpreter (one thread): the JSON it prints last, its stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(done.stdout.splitlines()[-1]), done.stderr

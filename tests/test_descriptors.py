@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.descriptors import RESERVED
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import fresh
 
 # Run by a process that subprocess started with close_fds=True: its table starts at 64 slots.
 CHILD = """
@@ -39,11 +35,9 @@ def _grown(soft: int) -> dict[str, int]:
         "import subprocess, sys;"
         f"sys.exit(subprocess.run([sys.executable, '-c', {CHILD!r}, '{soft}']).returncode)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", middle], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    result: dict[str, int] = json.loads(out.stdout)
-    return result
+    found, _ = fresh(middle)
+    assert isinstance(found, dict)
+    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")

@@ -6,17 +6,14 @@ left by other tests, so what needs real workers runs in a fresh interpreter.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core import fanout
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fresh
 
 
 def pids(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
@@ -29,19 +26,6 @@ def die_in_a_worker(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
     if fanout.multiprocessing.parent_process() is not None:
         os._exit(3)
     return pids(items, offset)
-
-
-def fresh(script: str) -> tuple[object, str]:
-    """Run ``script`` in a new interpreter (one thread): the JSON it prints last, its stderr."""
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return json.loads(done.stdout.splitlines()[-1]), done.stderr
 
 
 SPREAD = """
@@ -102,7 +86,7 @@ from pathlib import Path
 from bot.core import fanout
 from bot.core.intent_files import IntentLoader
 from bot.errors import IntentError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fresh
 from bot.config import load_config
 from bot.core.sections import load_article
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from benchmarks.stallprobe import SCHEDSTAT, Split, StallProbe, own_time, split
+from benchmarks.stallprobe import SCHEDSTAT, Split, StallProbe, Stalls, own_time, split
 
 MS = 1e-3
 
@@ -46,7 +46,7 @@ def _busy(seconds: float) -> None:
 
 @pytest.mark.skipif(not os.path.exists(SCHEDSTAT), reason="no per-thread schedstat here")
 def test_the_probe_counts_work_and_blocking_calls_as_the_bots_own() -> None:
-    async def run() -> tuple[float, str, float]:
+    async def run() -> tuple[Stalls, Stalls]:
         probe = StallProbe()
         probe.start()
         loop = asyncio.get_running_loop()
@@ -57,10 +57,12 @@ def test_the_probe_counts_work_and_blocking_calls_as_the_bots_own() -> None:
         probe.start()
         loop.call_soon(time.sleep, 0.03)  # a blocking call on the loop: the bot's fault too
         await asyncio.sleep(0.05)
-        return working.own, working.blocker, probe.stop().own
+        return working, probe.stop()
 
-    working, blocker, sleeping = asyncio.run(run())
+    working, sleeping = asyncio.run(run())
+    assert "_busy" in working.blocker and "sleep" in sleeping.blocker
     # On a busy machine some of the 30 ms may go to waiting for a CPU: not the bot's.
-    assert 0.015 <= working <= 0.045
-    assert "_busy" in blocker
-    assert 0.025 <= sleeping <= 0.045
+    assert 0.015 <= working.own <= working.blocked
+    assert working.blocked_split is not None and working.blocked_split.cpu >= 0.015
+    assert 0.025 <= sleeping.own <= sleeping.blocked
+    assert sleeping.blocked_split is not None and sleeping.blocked_split.switched
