@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.index import ExampleIndex, pack_texts, unpack_texts
+from bot.core.index import ExampleIndex, PackedTexts, pack_texts, unpack_texts
 from bot.core.knowledge import Knowledge
 from bot.errors import IntentError
 from tests.conftest import ROOT
@@ -218,8 +218,11 @@ def test_a_process_that_exits_at_once_still_leaves_its_snapshot(
     ids=["none", "one-empty", "two-empty", "plain", "newline", "repeated"],
 )
 def test_packed_texts_come_back_as_they_were(texts: list[str]) -> None:
-    """The one-string packing of example texts round-trips, newlines and empties included."""
+    """The one-string packing of example texts round-trips, newlines and empties included, and
+    a pickled PackedTexts comes back as the plain list."""
     assert unpack_texts(pack_texts(texts)) == texts
+    back = pickle.loads(pickle.dumps(PackedTexts(texts), protocol=pickle.HIGHEST_PROTOCOL))
+    assert type(back) is list and back == texts
 
 
 def test_an_example_index_comes_back_as_it_was() -> None:

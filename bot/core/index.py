@@ -50,6 +50,23 @@ def unpack_texts(packed: tuple[str, int] | list[str]) -> list[str]:
     return joined.split("\n") if count else []
 
 
+class PackedTexts:
+    """A list of texts to pickle as ``pack_texts`` packs it; it unpickles as the plain list.
+
+    The joined string (~5 MB at 100k examples) is made only while the pickler writes this
+    object: a snapshot written part by part (``bot.core.snapshot``) then holds one such string
+    at a time, not every one of its parts' at once.
+    """
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (unpack_texts, (pack_texts(self.texts),))
+
+
 class ExampleIndex:
     """Token-sorted example strings with postings from each token to the examples holding it."""
 
@@ -84,7 +101,7 @@ class ExampleIndex:
         for found in postings.values():
             ids.extend(found)
         packed = ("\n".join(postings), array("I", map(len, postings.values())), ids)
-        return {**self.__dict__, "texts": pack_texts(self.texts), "_postings": packed}
+        return {**self.__dict__, "texts": PackedTexts(self.texts), "_postings": packed}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         joined, sizes, ids = state["_postings"]
@@ -94,7 +111,7 @@ class ExampleIndex:
         for token, size in zip(joined.split("\n") if joined else [], sizes, strict=True):
             postings[token] = ids[start : start + size]
             start += size
-        self.__dict__.update(state, texts=unpack_texts(state["texts"]), _postings=postings)
+        self.__dict__.update(state, _postings=postings)
 
     def postings(self, token: str) -> int:
         """How many examples hold ``token``."""

@@ -28,10 +28,9 @@ from rapidfuzz import fuzz, process
 from bot.core.index import (
     CoverageIndex,
     ExampleIndex,
+    PackedTexts,
     Scored,
-    pack_texts,
     token_sorted,
-    unpack_texts,
 )
 from bot.core.intents import Intent, IntentSet
 from bot.core.matchtypes import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
@@ -109,11 +108,11 @@ class Matcher:
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Shown examples are a memo; the examples pickle as one string (see pack_texts).
-        return {**self.__dict__, "_normalised": pack_texts(self._normalised), "_shown": {}}
+        # Shown examples are a memo; the examples pickle as one string (see PackedTexts).
+        return {**self.__dict__, "_normalised": PackedTexts(self._normalised), "_shown": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _normalised=unpack_texts(state["_normalised"]))
+        self.__dict__.update(state)
 
     def _read(
         self, intents: IntentSet, ranked: list[Intent], article_text: str
