@@ -49,7 +49,7 @@ def split(wall: float, cpu: float, before: bytes, after: bytes) -> Split | None:
     """``wall`` split, given the CPU time and two readings of schedstat (None without them)."""
     if not before or not after:
         return None
-    (_, wait0, runs0), (_, wait1, runs1) = _fields(before), _fields(after)
+    (wait0, runs0), (wait1, runs1) = _fields(before), _fields(after)
     waited = (wait1 - wait0) / 1e9
     switched = runs1 != runs0
     # Time the thread slept (in a system call, or waiting for the GIL) is not told apart from
@@ -69,9 +69,10 @@ def own_time(wall: float, parts: Split | None) -> float:
     return wall - parts.waited - parts.host
 
 
-def _fields(reading: bytes) -> tuple[int, int, int]:
-    run, wait, runs = reading.split()[:3]
-    return int(run), int(wait), int(runs)
+def _fields(reading: bytes) -> tuple[int, int]:
+    """Time waiting for a CPU (ns) and times put on one; the run time field is not used."""
+    _, wait, runs = reading.split()[:3]
+    return int(wait), int(runs)
 
 
 def _open_schedstat() -> int | None:

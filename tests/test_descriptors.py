@@ -55,3 +55,38 @@ def test_the_open_files_limit_bounds_the_reserve() -> None:
     found = _grown(512)
     assert 512 <= found["after"] < RESERVED
     assert found["same_fds"]
+
+
+# The bot's own start: build_app grows the table before anything else.
+APP = """
+import asyncio, json, sys, tempfile
+from pathlib import Path
+from bot.app import build_app
+
+def table():
+    for line in open("/proc/self/status"):
+        if line.startswith("FDSize:"):
+            return int(line.split()[1])
+
+async def main():
+    before = table()
+    with tempfile.TemporaryDirectory() as folder:
+        app = await build_app(Path("config.yaml"), Path(folder) / "bot.db")
+        after = table()
+        await app.store.close()
+    print(json.dumps({"before": before, "after": after}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_building_the_app_makes_the_room() -> None:
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    middle = (
+        "import subprocess, sys;"
+        f"sys.exit(subprocess.run([sys.executable, '-c', {APP!r}]).returncode)"
+    )
+    found, _ = fresh(middle)
+    assert isinstance(found, dict)
+    assert found["after"] >= min(RESERVED, soft) > found["before"]
