@@ -7,27 +7,10 @@ from typing import Any
 
 import yaml
 
+from bot.core.blockyaml import read_block
+from bot.core.lined import LineDict, LineList
 
-class LineDict(dict[str, Any]):
-    """A mapping that also records the 1-based line of itself and of each of its keys."""
-
-    line: int
-    key_lines: dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        """Return the line of ``key``, or of the mapping itself when the key is absent."""
-        return self.key_lines.get(key, self.line)
-
-
-class LineList(list[Any]):
-    """A list that records the 1-based line of itself and of each item."""
-
-    line: int
-    item_lines: list[int]
-
-    def line_of(self, index: int) -> int:
-        """Return the line of item ``index``."""
-        return self.item_lines[index] if index < len(self.item_lines) else self.line
+__all__ = ["LineDict", "LineList", "YamlSyntaxError", "parse_yaml", "read_yaml"]
 
 
 _Loader = yaml.SafeLoader | yaml.CSafeLoader
@@ -90,6 +73,9 @@ class YamlSyntaxError(Exception):
 
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
+    fast = read_block(text)  # the plain block YAML the bot writes, without PyYAML
+    if fast is not None:
+        return fast
     try:
         return yaml.load(text, Loader=_FastLineLoader)
     except yaml.YAMLError:

@@ -1,0 +1,201 @@
+"""The plain block YAML reader answers exactly as PyYAML would, or gives the document up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.authoring import IntentDraft
+from bot.core import yamlsrc
+from bot.core.blockyaml import read_block
+from bot.core.lined import LineDict, LineList
+from tests.conftest import ROOT
+
+
+def _shape(value: Any) -> Any:
+    """Values with their types and recorded lines, for comparing two parses exactly."""
+    if isinstance(value, LineDict):
+        items = [(k, _shape(v)) for k, v in value.items()]
+        return ("map", value.line, value.key_lines, items)
+    if isinstance(value, LineList):
+        return ("list", value.line, value.item_lines, [_shape(v) for v in value])
+    return (type(value).__name__, value)  # True is not 1, "1" is not 1
+
+
+def _pyyaml(text: str) -> Any:
+    return yaml.load(text, Loader=yamlsrc._FastLineLoader)
+
+
+def _agrees(text: str) -> bool:
+    """The reader's answer equals PyYAML's (True), or the reader gave the document up (False)."""
+    fast = read_block(text)
+    if fast is None:
+        return False
+    assert _shape(fast) == _shape(_pyyaml(text)), text  # PyYAML raising fails the test too
+    return True
+
+
+def test_what_the_bot_writes_is_read_without_pyyaml() -> None:
+    """An intent file as /intent add writes it, awkward text included, is read here, the same."""
+    draft = IntentDraft(
+        "odd-one",
+        "headline",
+        (
+            "what's the title?",
+            "yes",
+            "2016",
+            "10:30",
+            "null",
+            "~",
+            "- a dash",
+            "it's: a colon",
+            "trailing colon:",
+            "say #hashtag and c# ok",
+            'a "double" quote',
+            "'leading quote",
+            "ünïcödé and emoji 🎉",
+            "[not a list]",
+            "a [bracket], a {brace}",
+            "@at and `tick`",
+        ),
+        quote="Tango and a Bloodbath: US-Russia attempts to recover from the deadlock",
+        lead="The headline: it's short.",
+    )
+    assert _agrees(draft.to_yaml())
+
+
+ACCEPTED = [
+    "version: 1\nintents:\n- id: a\n  examples:\n  - x\n  - y\n",
+    "version: 1\nintents:\n  - id: a\n    examples:\n      - x\n",  # indented sequences
+    "# a comment\n\na: 1\n  # indented comment\nb:\n\n  - x   \n  -    y\nc:\nd: ~\ne: null\n",
+    "a: 1\na: 2\nb: 3\n",  # a repeated key: its first place, its last value and line
+    "a: 'it''s'\nb: \"plain: double\"\nc: ''\nd: \"\"\n",
+    "- k: v\n  l:\n    m: n\n- x\n",
+    "  a: 1\n  b:\n  - c\n",  # a document indented as a whole
+    "a:\n    b:\n        - c\n    d: e\n",
+    "a: x#y\nb: 0\nc: 12\n",
+]
+
+
+@pytest.mark.parametrize("text", ACCEPTED)
+def test_plain_block_documents_are_read_as_pyyaml_reads_them(text: str) -> None:
+    """Comments, blank lines, both list styles, quotes, nulls, whole numbers: same values, lines."""
+    assert _agrees(text)
+
+
+DECLINED = [
+    "a: [1, 2]\n",
+    "a: {b: 1}\n",
+    "a: &x 1\nb: *x\n",
+    "a: !!str 1\n",
+    "a: |\n  block\n",
+    "a: >\n  folded\n",
+    "a: plain\n  continued\n",
+    "a: 'quoted\n  on two lines'\n",
+    'a: "escaped \\" quote"\n',
+    'a: "back\\\\slash"\n',
+    "a: x # comment after a value\n",
+    "a:\n\t- tab\n",
+    "a: 1\r\nb: 2\r\n",
+    "\ufeffa: 1\n",
+    "a: line\u2028break\n",
+    "a: yes\n",
+    "a: 1.5\n",
+    "a: 0x1f\n",
+    "a: 2016-01-01\n",
+    "yes: 1\n",
+    "null: 1\n",
+    "<<: {a: 1}\n",
+    "-\n  a: 1\n",
+    "- \n- x\n",
+    "- - x\n",
+    "--- \na: 1\n",
+    "a: b: c\n",
+    "a: b:\n",
+    "- x y:\n",
+    "a:\n  - x\n- y\n",
+    "- a: 1\n   b: 2\n",
+    "a:\n  b: 1\n c: 2\n",
+    "? a\n: b\n",
+    "a:\n  - x\n b: 1\n",
+    "a: 1\n- x\n",
+    "- x\na: 1\n",
+    "plain scalar\n",
+    "",
+    "# only a comment\n",
+]
+
+
+@pytest.mark.parametrize("text", DECLINED)
+def test_anything_else_is_given_up_and_parsed_by_pyyaml(text: str) -> None:
+    """Flow, anchors, tags, block or multi-line scalars, escapes, tabs, odd types: not read here."""
+    assert read_block(text) is None
+    try:
+        expected = _shape(_pyyaml(text))
+    except yaml.YAMLError:
+        with pytest.raises(yamlsrc.YamlSyntaxError):
+            yamlsrc.parse_yaml(text)
+    else:
+        assert _shape(yamlsrc.parse_yaml(text)) == expected
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "intents").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_intent_files_parse_the_same_either_way(path: Path) -> None:
+    """Whichever reader takes a shipped file, parse_yaml gives PyYAML's values and lines."""
+    text = path.read_text(encoding="utf-8")
+    assert _shape(yamlsrc.parse_yaml(text)) == _shape(_pyyaml(text))
+
+
+_TEXT = st.text(
+    st.sampled_from(list("ab yN1.:-#'\"\\[]{}&*!|>%@`?,~\t\u2028é🎉")), min_size=0, max_size=12
+)
+_SCALARS = _TEXT | st.integers(-5, 20) | st.none() | st.booleans() | st.just(1.5)
+_KEYS = st.sampled_from(["id", "a", "b_c", "d-e", "yes", "null", "1", "a b", "k:"]) | _TEXT
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    value=st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=4) | st.lists(_VALUES, min_size=1),
+    indent=st.sampled_from([2, 4]),
+    width=st.sampled_from([1000, 20]),
+    unicode=st.booleans(),
+    noise=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["", "  # c", "#", "   "]))),
+)
+def test_dumped_documents_agree_with_pyyaml(
+    value: Any, indent: int, width: int, unicode: bool, noise: list[tuple[int, str]]
+) -> None:
+    """Any document safe_dump writes, with comments and blank lines sprinkled in, agrees."""
+    text = yaml.safe_dump(
+        value, indent=indent, width=width, allow_unicode=unicode, default_flow_style=False
+    )
+    lines = text.split("\n")
+    for where, extra in noise:
+        lines.insert(min(where, len(lines)), extra)
+    _agrees("\n".join(lines))
+
+
+_LINE = st.tuples(
+    st.sampled_from(["", " ", "  ", "    "]),
+    st.lists(
+        st.sampled_from(["- ", "-", "a:", "a: ", "b: ", "x", "'q'", '"q"', "#", " #", ": ", "1"])
+        | _TEXT,
+        max_size=4,
+    ),
+).map(lambda parts: parts[0] + "".join(parts[1]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=8))
+def test_line_soup_is_never_misread(lines: list[str]) -> None:
+    """Random YAML-ish lines: whatever the reader accepts, PyYAML parses the same."""
+    _agrees("\n".join(lines))
