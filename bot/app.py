@@ -25,11 +25,24 @@ class App:
 
 
 def build_knowledge(config: Config) -> Knowledge:
-    """Load the article and intents named by the config (raises DataFileError subclasses)."""
-    article = load_article(config.sections)
-    return Knowledge(
-        article, config.intents, config.matching, config.dialogue, snapshot=config.intent_cache
-    )
+    """Load the article and intents named by the config (raises DataFileError subclasses).
+
+    What it loads lives as long as the process, so it is frozen out of the collector's sight
+    before the collector runs again: the first collections after loading 10k intents walked
+    every object just made and freed nothing (66 ms of a 1.1 s first start).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        article = load_article(config.sections)
+        knowledge = Knowledge(
+            article, config.intents, config.matching, config.dialogue, snapshot=config.intent_cache
+        )
+        gc.freeze()  # not reached when loading raised: its traceback stays collectable
+        return knowledge
+    finally:
+        if enabled:
+            gc.enable()
 
 
 async def build_app(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import os
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_knowledge
 from bot.authoring import IntentAuthor, IntentDraft
 from bot.config import Config
 from bot.core.article import Article
@@ -148,6 +150,48 @@ def test_the_first_load_runs_no_collection(
         gc.set_threshold(*threshold)
     assert loaded.intents.get("article-author") is not None
     assert collections == []
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_composition_root_freezes_what_it_loaded(
+    tmp_path: Path, config: Config, unfrozen_after: None
+) -> None:
+    """build_knowledge runs no collection and freezes what it loaded before the collector is
+    back (the first collections after 10k intents walked them all and freed nothing)."""
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    settings = dataclasses.replace(config, intent_cache=tmp_path / "cache.pickle")
+    frozen = gc.get_freeze_count()
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # a collection due at every allocation, were the collector on
+    gc.callbacks.append(seen)
+    try:
+        loaded = build_knowledge(settings)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert loaded.snapshot_written(timeout=30)
+    assert collections == []
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > frozen
+    assert not any(o is loaded.engine for o in gc.get_objects())
+
+
+def test_a_failed_build_freezes_nothing(
+    tmp_path: Path, config: Config, unfrozen_after: None
+) -> None:
+    """Intents that do not load leave the collector as it was, with nothing frozen."""
+    folder = tmp_path / "intents"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("intents: [", encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    with pytest.raises(IntentError):
+        build_knowledge(dataclasses.replace(config, intents=folder, intent_cache=None))
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
 
