@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.article import Article
-from bot.core.intent_files import load_intents, validate_documents
-from bot.core.intents import IntentKind
-from bot.errors import IntentError
+from bot.core.intent_files import _cross_checks, load_intents, validate_documents
+from bot.core.intents import Intent, IntentKind
+from bot.errors import IntentError, Problem
 
 EXAMPLES = "[one question, two question, three question, four question, five question]"
 
@@ -188,3 +191,65 @@ def test_load_intents_reads_a_directory(tmp_path: Path, article: Article) -> Non
     with pytest.raises(IntentError) as info:
         load_intents(tmp_path, article)
     assert f"{tmp_path / 'bad.yaml'}:2: intents: expected a list of intents" in str(info.value)
+
+
+def _cross_checks_as_defined(intents: list[Intent]) -> list[Problem]:
+    """The checks across files written plainly: the definition the loader's faster one meets."""
+    problems: list[Problem] = []
+    first: dict[str, Intent] = {}
+    owner: dict[str, tuple[Intent, int]] = {}
+    for intent in intents:
+        if intent.id in first:
+            other = first[intent.id]
+            message = f"duplicate intent id (first at {other.source}:{other.line})"
+            problems.append(Problem(intent.source, intent.line, f"{intent.id}.id", message))
+            continue
+        first[intent.id] = intent
+        lines = dict(zip(intent.normalised_examples(), intent.example_lines, strict=True))
+        for key, line in lines.items():
+            if key in owner and owner[key][0].id != intent.id:
+                prior, prior_line = owner[key]
+                message = f"same example as intent {prior.id!r} ({prior.source}:{prior_line})"
+                problems.append(Problem(intent.source, line, f"{intent.id}.examples", message))
+            owner.setdefault(key, (intent, line))
+    for intent in intents:
+        for target in intent.follow_ups:
+            if target not in first:
+                message = f"unknown intent {target!r}"
+                problems.append(
+                    Problem(intent.source, intent.line, f"{intent.id}.follow_ups", message)
+                )
+    return problems
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.lists(st.sampled_from(["x", "y", "z", "w"]), min_size=1, max_size=5),
+            st.lists(st.sampled_from(["a", "b", "d"]), max_size=2),
+        ),
+        max_size=6,
+    )
+)
+def test_cross_checks_report_what_their_definition_says(
+    article: Article, spec: list[tuple[str, list[str], list[str]]]
+) -> None:
+    """Repeated ids, examples shared by intents (at their lines), unknown follow-ups: the same
+    problems, in the same order, as the checks written plainly."""
+    base = validate_documents([("f.yaml", intent_file(VALID))], article).intents[0]
+    intents = [
+        dataclasses.replace(
+            base,
+            id=intent_id,
+            examples=tuple(examples),
+            normalised=tuple(examples),
+            example_lines=tuple(range(10 * n, 10 * n + len(examples))),
+            follow_ups=tuple(follow_ups),
+            source=f"f{n}.yaml",
+            line=10 * n - 1,
+        )
+        for n, (intent_id, examples, follow_ups) in enumerate(spec)
+    ]
+    assert _cross_checks(intents) == _cross_checks_as_defined(intents)

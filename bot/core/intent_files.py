@@ -113,7 +113,7 @@ def assemble(checked: list[Checked]) -> IntentSet:
 def _cross_checks(intents: list[Intent]) -> list[Problem]:
     problems: list[Problem] = []
     first: dict[str, Intent] = {}
-    owner: dict[str, tuple[Intent, int]] = {}
+    owner: dict[str, Intent] = {}  # normalised example -> the first intent that has it
     for intent in intents:
         if intent.id in first:
             other = first[intent.id]
@@ -127,20 +127,11 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
             )
             continue
         first[intent.id] = intent
+        # One dictionary step per example (100k at a first start); lines only for a clash.
         keys = intent.normalised_examples()
-        lines = dict(zip(keys, intent.example_lines, strict=True))
-        for key, line in lines.items():
-            if key in owner and owner[key][0].id != intent.id:
-                prior, prior_line = owner[key]
-                problems.append(
-                    Problem(
-                        intent.source,
-                        line,
-                        f"{intent.id}.examples",
-                        f"same example as intent {prior.id!r} ({prior.source}:{prior_line})",
-                    )
-                )
-            owner.setdefault(key, (intent, line))
+        clashes = [key for key in keys if owner.setdefault(key, intent) is not intent]
+        if clashes:
+            problems.extend(_same_examples(intent, clashes, owner))
     for intent in intents:
         for target in intent.follow_ups:
             if target not in first:
@@ -152,4 +143,22 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
                         f"unknown intent {target!r}",
                     )
                 )
+    return problems
+
+
+def _same_examples(intent: Intent, clashes: list[str], owner: dict[str, Intent]) -> list[Problem]:
+    """A problem for each example of ``intent`` that an earlier intent has (at its last line)."""
+    lines = dict(zip(intent.normalised_examples(), intent.example_lines, strict=True))
+    problems = []
+    for key in dict.fromkeys(clashes):
+        prior = owner[key]
+        prior_lines = dict(zip(prior.normalised_examples(), prior.example_lines, strict=True))
+        problems.append(
+            Problem(
+                intent.source,
+                lines[key],
+                f"{intent.id}.examples",
+                f"same example as intent {prior.id!r} ({prior.source}:{prior_lines[key]})",
+            )
+        )
     return problems
