@@ -253,3 +253,32 @@ def test_cross_checks_report_what_their_definition_says(
         for n, (intent_id, examples, follow_ups) in enumerate(spec)
     ]
     assert _cross_checks(intents) == _cross_checks_as_defined(intents)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_line_ends_of_other_systems_load_as_newlines(
+    tmp_path: Path, article: Article, ending: str
+) -> None:
+    """A file saved with Windows or old Mac line ends loads as the same file with newlines."""
+    text = intent_file(VALID)
+    (tmp_path / "unix").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "unix" / "f.yaml").write_bytes(text.encode())
+    (tmp_path / "other" / "f.yaml").write_bytes(text.replace("\n", ending).encode())
+    unix, other = (load_intents(tmp_path / name, article) for name in ("unix", "other"))
+    assert [dataclasses.replace(i, source="") for i in other.intents] == [
+        dataclasses.replace(i, source="") for i in unix.intents
+    ]
+    assert other.intents[0].example_lines == unix.intents[0].example_lines
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path: Path, article: Article) -> None:
+    """Bytes that are not UTF-8 are reported against the file, not raised as a crash."""
+    (tmp_path / "latin.yaml").write_bytes(
+        intent_file(VALID).replace("coup", "co\xfbp").encode("latin-1")
+    )
+    with pytest.raises(IntentError) as caught:
+        load_intents(tmp_path, article)
+    assert [str(p).split(" cannot read")[0] for p in caught.value.problems] == [
+        f"{tmp_path / 'latin.yaml'}:1: file:"
+    ]

@@ -174,7 +174,7 @@ def _examples(
         msg = f"needs at least {MIN_EXAMPLES} examples, has {len(examples)}"
         check.add(entry.line_of("examples"), f"{where}.examples", msg)
     seen: dict[str, int] = {}
-    keys = tuple(normalise(text) for text, _ in examples)
+    keys = tuple([normalise(text) for text, _ in examples])
     for (text, line), key in zip(examples, keys, strict=True):
         if not key:
             check.add(line, f"{where}.examples", f"{text!r} has no words to match on")

@@ -63,7 +63,9 @@ class Checker:
         items: list[tuple[str, int]] = []
         for index, item in enumerate(value):
             item_line = value.line_of(index)
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
+            if type(item) is str and (text := item.strip()):  # the common case, checked first
+                items.append((text, item_line))
+            elif isinstance(item, bool) or not isinstance(item, str | int | float):
                 self.add(
                     item_line, f"{_join(where, key)}[{index}]", f"expected text, got {_kind(item)}"
                 )
