@@ -79,6 +79,7 @@ ACCEPTED = [
     "  a: 1\n  b:\n  - c\n",  # a document indented as a whole
     "a:\n    b:\n        - c\n    d: e\n",
     "a: x#y\nb: 0\nc: 12\n",
+    "a: [x, y  z, it's, 30 years, 2016, ~]\nb: []\nc: [ ]\nd: ['q', \"s\"]\n",
 ]
 
 
@@ -89,7 +90,16 @@ def test_plain_block_documents_are_read_as_pyyaml_reads_them(text: str) -> None:
 
 
 DECLINED = [
-    "a: [1, 2]\n",
+    "a: [1, 2\n  , 3]\n",
+    "a: [x, y] # comment\n",
+    "a: ['q, r']\n",
+    "a: [x\n",
+    "a: [x, y,]\n",
+    "a: [what?, why]\n",
+    "a: [x:y, z]\n",
+    "a: [[x], y]\n",
+    "a: [yes, no]\n",
+    "- [x, y]\n",
     "a: {b: 1}\n",
     "a: &x 1\nb: *x\n",
     "a: !!str 1\n",
@@ -151,32 +161,58 @@ def test_shipped_intent_files_parse_the_same_either_way(path: Path) -> None:
     assert _shape(yamlsrc.parse_yaml(text)) == _shape(_pyyaml(text))
 
 
-_TEXT = st.text(
+# Text of every kind YAML treats specially, and text as people write it (most of what the reader
+# must read: without it, nearly every generated document would be given up).
+_ODD_TEXT = st.text(
     st.sampled_from(list("ab yN1.:-#'\"\\[]{}&*!|>%@`?,~\t\u2028é🎉")), min_size=0, max_size=12
 )
+_WORDS = st.lists(
+    st.sampled_from(["what", "is", "the", "coup", "it's", "30", "c#", "a.b", "ünï", "🎉", "yes"]),
+    min_size=1,
+    max_size=5,
+).map(" ".join)
+_PLAIN_KEYS = st.sampled_from(["id", "a", "b_c", "d-e", "examples"])
+_PLAIN = st.recursive(  # documents of the kind the bot writes: nearly all read here
+    _WORDS | st.integers(0, 20) | st.none(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_PLAIN_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+_TEXT = _WORDS | _ODD_TEXT
 _SCALARS = _TEXT | st.integers(-5, 20) | st.none() | st.booleans() | st.just(1.5)
-_KEYS = st.sampled_from(["id", "a", "b_c", "d-e", "yes", "null", "1", "a b", "k:"]) | _TEXT
-_VALUES = st.recursive(
+_KEYS = st.sampled_from(["id", "a", "b_c", "d-e", "examples", "yes", "null", "1", "a b", "k:"])
+_KEYS = _KEYS | _ODD_TEXT
+_ODD = st.recursive(  # anything: mostly given up, and never misread
     _SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
     max_leaves=12,
+)
+_DOCUMENTS = st.one_of(
+    st.dictionaries(_PLAIN_KEYS, _PLAIN, min_size=1, max_size=4),
+    st.dictionaries(_KEYS, _ODD, min_size=1, max_size=4) | st.lists(_ODD, min_size=1),
 )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    value=st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=4) | st.lists(_VALUES, min_size=1),
+    value=_DOCUMENTS,
     indent=st.sampled_from([2, 4]),
     width=st.sampled_from([1000, 20]),
+    flow=st.sampled_from([False, None]),
     unicode=st.booleans(),
     noise=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["", "  # c", "#", "   "]))),
 )
 def test_dumped_documents_agree_with_pyyaml(
-    value: Any, indent: int, width: int, unicode: bool, noise: list[tuple[int, str]]
+    value: Any,
+    indent: int,
+    width: int,
+    flow: bool | None,
+    unicode: bool,
+    noise: list[tuple[int, str]],
 ) -> None:
-    """Any document safe_dump writes, with comments and blank lines sprinkled in, agrees."""
+    """Any document safe_dump writes (lists of scalars in flow style or not), with comments and
+    blank lines sprinkled in, agrees."""
     text = yaml.safe_dump(
-        value, indent=indent, width=width, allow_unicode=unicode, default_flow_style=False
+        value, indent=indent, width=width, allow_unicode=unicode, default_flow_style=flow
     )
     lines = text.split("\n")
     for where, extra in noise:
@@ -184,14 +220,23 @@ def test_dumped_documents_agree_with_pyyaml(
     _agrees("\n".join(lines))
 
 
-_LINE = st.tuples(
+_SOUP_LINE = st.tuples(
     st.sampled_from(["", " ", "  ", "    "]),
     st.lists(
-        st.sampled_from(["- ", "-", "a:", "a: ", "b: ", "x", "'q'", '"q"', "#", " #", ": ", "1"])
+        st.sampled_from(
+            ["- ", "-", "a:", "a: ", "b: ", "x", "'q'", '"q"', "#", " #", ": ", "1", "[", "]", ", "]
+        )
         | _TEXT,
         max_size=4,
     ),
 ).map(lambda parts: parts[0] + "".join(parts[1]))
+# Lines shaped like block YAML, so that a good share of documents are read, not given up.
+_SHAPED_LINE = st.tuples(
+    st.sampled_from(["", "  ", "    "]),
+    st.sampled_from(["- ", "a: ", "b: ", "- a: ", "- b: "]),
+    _WORDS | st.sampled_from(["", "'q'", "[x, y]", "[]", "1"]),
+).map("".join)
+_LINE = _SHAPED_LINE | _SOUP_LINE
 
 
 @settings(max_examples=400, deadline=None)
