@@ -244,3 +244,17 @@ _LINE = _SHAPED_LINE | _SOUP_LINE
 def test_line_soup_is_never_misread(lines: list[str]) -> None:
     """Random YAML-ish lines: whatever the reader accepts, PyYAML parses the same."""
     _agrees("\n".join(lines))
+
+
+@pytest.mark.parametrize("depth", [400, 1000, 3000])
+def test_deep_nesting_is_a_syntax_error_not_a_crash(depth: int) -> None:
+    """Mappings nested past Python's recursion limit are reported on the file, not raised."""
+    text = "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "x: 1\n"
+    try:
+        found = yamlsrc.parse_yaml(text)
+    except yamlsrc.YamlSyntaxError as exc:
+        assert exc.line >= 1
+    else:
+        for _ in range(depth):
+            found = found[next(iter(found))]
+        assert found == {"x": 1}

@@ -49,7 +49,7 @@ def read_block(text: str) -> LineDict | LineList | None:
         return None  # empty, or a character PyYAML treats specially
     try:
         value, end = _block(rows, 0)
-    except _GiveUp:
+    except (_GiveUp, RecursionError):  # blocks nested past Python's recursion limit: PyYAML's
         return None
     # Each block takes the rows at its own indentation and stops at the first that is not; so a
     # row left over is one no block could take (a scalar's continuation, a misplaced item).

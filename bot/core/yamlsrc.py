@@ -71,6 +71,9 @@ class YamlSyntaxError(Exception):
         super().__init__(f"line {line}: {message}")
 
 
+_TOO_DEEP = "nested too deeply to read"
+
+
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
     fast = read_block(text)  # the plain block YAML the bot writes, without PyYAML
@@ -80,6 +83,8 @@ def parse_yaml(text: str) -> Any:
         return yaml.load(text, Loader=_FastLineLoader)
     except yaml.YAMLError:
         pass  # reported below by the pure-Python parser, in its words and at its line
+    except RecursionError as exc:  # PyYAML builds nested values recursively
+        raise YamlSyntaxError(1, _TOO_DEEP) from exc
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
@@ -88,6 +93,8 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(line, str(exc.problem or exc).strip()) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, str(exc)) from exc
+    except RecursionError as exc:
+        raise YamlSyntaxError(1, _TOO_DEEP) from exc
 
 
 def read_yaml(path: Path) -> Any:
