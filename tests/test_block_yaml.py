@@ -28,6 +28,7 @@ def _shape(value: Any) -> Any:
 
 
 def _pyyaml(text: str) -> Any:
+    """What PyYAML (libyaml) makes of ``text``, with lines: the reference."""
     return yaml.load(text, Loader=yamlsrc._FastLineLoader)
 
 
