@@ -13,18 +13,8 @@ from hypothesis import strategies as st
 from bot.authoring import IntentDraft
 from bot.core import yamlsrc
 from bot.core.blockyaml import read_block
-from bot.core.lined import LineDict, LineList
 from tests.conftest import ROOT
-
-
-def _shape(value: Any) -> Any:
-    """Values with their types and recorded lines, for comparing two parses exactly."""
-    if isinstance(value, LineDict):
-        items = [(k, _shape(v)) for k, v in value.items()]
-        return ("map", value.line, value.key_lines, items)
-    if isinstance(value, LineList):
-        return ("list", value.line, value.item_lines, [_shape(v) for v in value])
-    return (type(value).__name__, value)  # True is not 1, "1" is not 1
+from tests.test_yaml_loader import shape
 
 
 def _pyyaml(text: str) -> Any:
@@ -37,7 +27,7 @@ def _agrees(text: str) -> bool:
     fast = read_block(text)
     if fast is None:
         return False
-    assert _shape(fast) == _shape(_pyyaml(text)), text  # PyYAML raising fails the test too
+    assert shape(fast) == shape(_pyyaml(text)), text  # PyYAML raising fails the test too
     return True
 
 
@@ -147,19 +137,19 @@ def test_anything_else_is_given_up_and_parsed_by_pyyaml(text: str) -> None:
     """Flow, anchors, tags, block or multi-line scalars, escapes, tabs, odd types: not read here."""
     assert read_block(text) is None
     try:
-        expected = _shape(_pyyaml(text))
+        expected = shape(_pyyaml(text))
     except yaml.YAMLError:
         with pytest.raises(yamlsrc.YamlSyntaxError):
             yamlsrc.parse_yaml(text)
     else:
-        assert _shape(yamlsrc.parse_yaml(text)) == expected
+        assert shape(yamlsrc.parse_yaml(text)) == expected
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "intents").glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_intent_files_parse_the_same_either_way(path: Path) -> None:
     """Whichever reader takes a shipped file, parse_yaml gives PyYAML's values and lines."""
     text = path.read_text(encoding="utf-8")
-    assert _shape(yamlsrc.parse_yaml(text)) == _shape(_pyyaml(text))
+    assert shape(yamlsrc.parse_yaml(text)) == shape(_pyyaml(text))
 
 
 # Text of every kind YAML treats specially, and text as people write it (most of what the reader
