@@ -39,9 +39,18 @@ class Engine:
         if normalise(text) in self._more:
             return self.more(state)
         query = self.matcher.prepare(text)
-        if state is not None and self._bare_question(query):
-            return self.more(state)
+        if self._bare_question(query):
+            return self.more(state) if state is not None else (self._clarify(query), None)
         return self._decide(query, self._ranked(query, state), state)
+
+    def _clarify(self, query: Query) -> Reply:
+        """A bare "why?" or "how?" with nothing said before it: ask what it is about."""
+        word = query.words[0].capitalize()
+        msg = (
+            f"{word} what? We haven't talked about anything yet: ask me about a part of the "
+            "article in a whole question, or try /summary or /sections to see what it covers."
+        )
+        return Reply(ReplyKind.SMALLTALK, message=msg)
 
     def rank(self, question: str, state: State | None = None) -> list[Candidate]:
         """Return the ranked candidates for a question (for moderators' `intent test`)."""

@@ -24,6 +24,7 @@ class GoldenTurn:
 
     question: str
     expect: tuple[str, ...]
+    by_section: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Outcome:
     top: str | None
     score: float
     correct: bool
+    top_correct: bool = False
 
 
 @dataclass
@@ -63,7 +65,7 @@ class Report:
     def summary(self) -> dict[str, Any]:
         """Return the headline numbers and the confusions as plain data."""
         answerable = self.answerable
-        top1 = sum(o.top in o.expect for o in answerable) / len(answerable) if answerable else 1.0
+        top1 = sum(o.top_correct for o in answerable) / len(answerable) if answerable else 1.0
         return {
             "questions": len(self.outcomes),
             "top1_accuracy": round(top1, 4),
@@ -133,9 +135,12 @@ def _turns(check: Checker, raw: object, where: str) -> list[GoldenTurn]:
         if entry is None:
             continue
         question = str(entry.get("q", ""))
-        expect = entry.get("expect")
+        # ``section`` names the passage (section ids) a reply must quote, for sets written
+        # blind, without the intents; ``expect`` names intents, ``reject`` or ``more``.
+        by_section = "section" in entry
+        expect = entry.get("section") if by_section else entry.get("expect")
         options = tuple(str(e) for e in expect) if isinstance(expect, list) else (str(expect),)
-        turns.append(GoldenTurn(question, options))
+        turns.append(GoldenTurn(question, options, by_section and options != (REJECT,)))
     return turns
 
 
@@ -166,10 +171,13 @@ def _ask(engine: Engine, turn: GoldenTurn, state: State | None, report: Report) 
         report.scores_reject.append((top.score if top else 0.0, quotes))
     else:
         correct = (
-            reply.kind in (ReplyKind.ANSWER, ReplyKind.SMALLTALK) and reply.intent_id in turn.expect
+            reply.kind is ReplyKind.ANSWER and reply.section_id in turn.expect
+            if turn.by_section
+            else reply.kind in (ReplyKind.ANSWER, ReplyKind.SMALLTALK)
+            and reply.intent_id in turn.expect
         )
         report.scores_answerable.append(
-            (top.score if top else 0.0, bool(top and top.intent_id in turn.expect))
+            (top.score if top else 0.0, bool(top and _hits(engine, top.intent_id, turn)))
         )
     report.outcomes.append(
         Outcome(
@@ -180,6 +188,15 @@ def _ask(engine: Engine, turn: GoldenTurn, state: State | None, report: Report) 
             top.intent_id if top else None,
             top.score if top else 0.0,
             correct,
+            bool(top and _hits(engine, top.intent_id, turn)),
         )
     )
     return new_state
+
+
+def _hits(engine: Engine, intent_id: str, turn: GoldenTurn) -> bool:
+    """An intent meets the expectation: it is named, or it quotes the section named."""
+    if not turn.by_section:
+        return intent_id in turn.expect
+    intent = engine.intents.get(intent_id)
+    return intent is not None and intent.kind is IntentKind.ANSWER and intent.section in turn.expect

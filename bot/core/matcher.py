@@ -34,7 +34,8 @@ from bot.core.index import (
 )
 from bot.core.intents import Intent, IntentSet
 from bot.core.matchtypes import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
-from bot.core.spelling import Speller
+from bot.core.semantic import SemanticIndex, WordVectors, load_vectors
+from bot.core.spelling import Speller, is_english
 from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
 
 __all__ = ["Candidate", "MatchSettings", "Matcher", "Query", "ScanLimits", "stem_terms"]
@@ -83,6 +84,7 @@ class Matcher:
         settings: MatchSettings,
         *,
         limits: ScanLimits = DEFAULT_LIMITS,
+        vectors: WordVectors | None = None,
     ) -> None:
         self.settings = settings
         self._limits = limits
@@ -91,7 +93,10 @@ class Matcher:
         self._normalised: list[str] = []
         self._owner: list[int] = []
         self._shown: dict[int, str] = {}
+        self._example_words: list[list[str]] = []
         terms_texts, full_texts, bags, raw_words = self._read(intents, ranked, article_text)
+        self._semantic = SemanticIndex(vectors or load_vectors(), self._example_words, self._owner)
+        del self._example_words
         self._terms = ExampleIndex(terms_texts)
         self._full = ExampleIndex(full_texts)
         self._coverage = CoverageIndex([i.id for i in ranked], bags)
@@ -147,6 +152,7 @@ class Matcher:
                 # examples are ~9 MB of strings per form.
                 terms_texts.append(full if sorted_terms == full else sorted_terms)
                 full_texts.append(full)
+                self._example_words.append(words)
                 self._normalised.append(example)
                 self._owner.append(rank)
             raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
@@ -195,6 +201,8 @@ class Matcher:
     def _correct(self, word: str) -> str:
         if word in self.vocabulary or word in STOPWORDS or len(word) < 4 or word.isdigit():
             return word
+        if is_english(word):
+            return word
         best = self._speller.best(word)
         # "messi" is not a typo of "mess": dropping letters off the end makes another word.
         return best if best is not None and not word.startswith(best) else word
@@ -224,13 +232,48 @@ class Matcher:
                 return round(weight * 0.0 + (1 - weight) * (100.0 * hit / total), 2)
 
             scored += self._covered(scored, terms, weights, by_hit, limit)
-        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        meaning = self._meaning(query, scored, limit)
+        fused = sorted(self._fuse(scored, meaning), key=lambda pair: (-pair[1], pair[0]))
         out = []
-        for r, value in scored[:limit]:
+        for r, value in fused[:limit]:
             fuzzy, example = fuzzy_best.get(r, (0.0, -1))
             text = self._display(example) if example >= 0 else ""
-            out.append(Candidate(self._coverage.ids[r], value, fuzzy, cover(r), text))
+            sense = meaning.get(r, 0.0)
+            out.append(Candidate(self._coverage.ids[r], value, fuzzy, cover(r), text, sense))
         return out
+
+    def _fuse(self, scored: list[Scored], meaning: dict[int, float]) -> list[Scored]:
+        """Lexical scores blended with the semantic similarity (``semantic_weight``)."""
+        share, floor = self.settings.semantic_weight, self.settings.semantic_floor
+        if share <= 0:
+            return scored
+        fused = []
+        for r, lexical in scored:
+            # Unrelated texts still come out at a cosine of 0.3-0.5: up to the floor is noise.
+            sense = max(0.0, meaning.get(r, 0.0) - floor) / (1.0 - floor)
+            fused.append((r, round((1 - share) * lexical + share * 100.0 * sense, 2)))
+        return fused
+
+    def _meaning(self, query: Query, scored: list[Scored], limit: int) -> dict[int, float]:
+        """Semantic similarity of the candidates; intents close in meaning join ``scored``.
+
+        An intent that shares no letters with the question but means the same (the best
+        ``limit`` by meaning) joins with a lexical score of its coverage alone (no fuzzy).
+        """
+        if self.settings.semantic_weight <= 0:
+            return {}
+        vector = self._semantic.question(query.words)
+        meaning = self._semantic.scores(vector, (r for r, _ in scored))
+        seen = {r for r, _ in scored}
+        closest = sorted((r for r in meaning if r not in seen), key=lambda r: -meaning[r])
+        terms = list(dict.fromkeys(query.content))
+        weights = {t: self._weight(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        lexical_share = 1 - self.settings.fuzzy_weight if terms else 0.0
+        for r in closest[:limit]:
+            hit = self._coverage.hit(r, terms, weights) if terms else 0.0
+            scored.append((r, round(lexical_share * 100.0 * hit / total, 2)))
+        return meaning
 
     def _display(self, example: int) -> str:
         """An example as matched (normalised, aliases expanded), remembered once shown."""

@@ -17,6 +17,8 @@ class MatchSettings:
     clear_floor: float = 55.0
     clear_gap: float = 10.0
     fuzzy_weight: float = 0.5
+    semantic_weight: float = 0.0
+    semantic_floor: float = 0.0
     typo_cutoff: float = 80.0
     context_bonus: float = 8.0
     max_suggestions: int = 3
@@ -46,6 +48,7 @@ class Candidate:
     fuzzy: float
     coverage: float
     example: str
+    semantic: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ memoised: the same typo is asked again and again.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -25,6 +26,24 @@ from rapidfuzz import fuzz, process
 MIN_LENGTH = 4
 # Memoised corrections kept before the memo starts afresh.
 MEMO_SIZE = 1 << 16
+# A word at least this frequent in English (wordfreq's Zipf scale: 3 is once per million words)
+# is a word, not a typo: "stock" is never "corrected" to the article's "shock".
+ENGLISH_ZIPF = 3.0
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    # wordfreq's list ships in its wheel; it is read (~0.2 s) at the first unknown word, not at
+    # start, so starting the bot stays as fast as before.
+    from wordfreq import get_frequency_dict, zipf_to_freq
+
+    floor = zipf_to_freq(ENGLISH_ZIPF)
+    return frozenset(w for w, f in get_frequency_dict("en").items() if f >= floor)
+
+
+def is_english(word: str) -> bool:
+    """Whether ``word`` is a common English word (so never taken for a typo)."""
+    return word in _english()
 
 
 def deletions(word: str, depth: int) -> set[str]:

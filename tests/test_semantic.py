@@ -1,0 +1,72 @@
+"""The semantic signal: WordLlama's bundled vectors, the index over examples, the snapshot."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from bot.core.semantic import SemanticIndex, load_vectors
+from bot.core.text import normalise, tokens
+
+TEXTS = [
+    "what does russia gain in return",
+    "was the coup in turkey successful",
+    "who invented the telephone",
+    "kerry and lavrov spoke on the phone",
+    "émigrés in moscow 🙂",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_text_embeds_as_wordllama_embeds_it(text: str) -> None:
+    """Summing remembered word vectors gives WordLlama's own sentence embedding."""
+    from pathlib import Path
+
+    import wordllama
+    from wordllama import WordLlama
+
+    model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    words = tokens(normalise(text))
+    expected = model.embed([" ".join(words)], norm=True)[0]
+    assert np.allclose(load_vectors().embed(words), expected, atol=2e-3)
+
+
+def test_no_known_token_gives_no_scores() -> None:
+    """A question with no words has no direction, so it is close to nothing."""
+    index = SemanticIndex(load_vectors(), [["hello", "there"]], [0])
+    assert index.scores(index.question([])) == {}
+
+
+def test_similar_meaning_scores_above_shared_letters() -> None:
+    """A paraphrase sharing no word scores above an unrelated text sharing one."""
+    examples = [["the", "failed", "military", "coup"], ["body", "language", "of", "putin"]]
+    index = SemanticIndex(load_vectors(), examples, [0, 1])
+    scores = index.scores(index.question(tokens("was the putsch a failure")))
+    assert scores[0] > scores[1]
+
+
+def test_rebuilt_scores_equal_the_exact_ones() -> None:
+    """Past the exact limit, candidates' vectors rebuilt from token ids score as when kept."""
+    examples = [tokens(normalise(t)) for t in TEXTS * 3]
+    owners = [k % 4 for k in range(len(examples))]
+    exact = SemanticIndex(load_vectors(), examples, owners)
+    rebuilt = SemanticIndex(load_vectors(), examples, owners, exact_limit=2)
+    assert exact.exact and not rebuilt.exact
+    question = exact.question(tokens("did russia get something back"))
+    everyone = exact.scores(question)
+    some = rebuilt.scores(question, [3, 1, 99])
+    assert set(some) == {1, 3}
+    for rank in some:
+        assert some[rank] == pytest.approx(everyone[rank], abs=1e-5)
+
+
+def test_the_snapshot_names_the_vectors_instead_of_copying_them() -> None:
+    """A pickled index refers to the bundled vectors (a few bytes), and scores the same."""
+    index = SemanticIndex(load_vectors(), [tokens("olympic games")], [0])
+    data = pickle.dumps(index)
+    assert len(data) < 10_000
+    copy = pickle.loads(data)
+    question = index.question(tokens("rio olympics"))
+    assert copy.scores(question) == index.scores(question)
