@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.article import location
-from bot.core.summary import summarise
+from bot.core.summary import resolve_section, summarise
 from bot.discord.context import Services, services_of
 from bot.discord.render import (
     COLOUR,
@@ -28,12 +28,14 @@ class SummaryCog(commands.Cog):
 
     @app_commands.command(name="summary")
     @app_commands.describe(
-        section="A section id (see /sections); leave empty for the whole article"
+        section="A section id or title, or a paragraph number (see /sections); empty: everything"
     )
     async def summary(self, interaction: discord.Interaction, section: str | None = None) -> None:
         """Summary of the article, or of one section."""
         article = services_of(interaction).app.knowledge.article
-        embed = summary_embed(summarise(article, section or None))
+        # The terminal's /summary reads its argument the same way (bot.core.summary).
+        section_id = resolve_section(article, section) if section and section.strip() else None
+        embed = summary_embed(summarise(article, section_id))
         await interaction.response.send_message(embed=embed)
 
     @summary.autocomplete("section")
