@@ -32,21 +32,32 @@ class ChatService:
 
     async def ask(self, key: ConversationKey, question: str) -> TurnResult:
         """Answer a question in the light of this conversation's state."""
-        state = await self.store.load_state(key, max_age_s=self._max_age_s)
+        state = await self._state(key)
         reply, new_state = self.knowledge.engine.turn(question, state)
         return await self._log(key, question, reply, new_state)
 
     async def more(self, key: ConversationKey, start: State | None = None) -> TurnResult:
         """Continue the passage this conversation last quoted, or the one ``start`` points at."""
-        state = start or await self.store.load_state(key, max_age_s=self._max_age_s)
+        state = self._current(start) if start else await self._state(key)
         reply, new_state = self.knowledge.engine.more(state)
         return await self._log(key, "more", reply, new_state)
 
     async def choose(self, key: ConversationKey, intent_id: str) -> TurnResult:
         """Answer with a chosen intent (a "did you mean" choice)."""
-        state = await self.store.load_state(key, max_age_s=self._max_age_s)
+        state = await self._state(key)
         reply, new_state = self.knowledge.engine.answer_intent(intent_id, state)
         return await self._log(key, f"[chose {intent_id}]", reply, new_state)
+
+    async def _state(self, key: ConversationKey) -> State | None:
+        """The conversation's stored state, if it is recent and of this article."""
+        return self._current(await self.store.load_state(key, max_age_s=self._max_age_s))
+
+    def _current(self, state: State | None) -> State | None:
+        """``state``, or None when it names a section this article does not have (it was saved
+        while the config pointed at another article, or a button outlived a section)."""
+        if state is None or self.knowledge.article.has_section(state.section_id):
+            return state
+        return None
 
     async def _log(
         self, key: ConversationKey, question: str, reply: Reply, state: State | None
