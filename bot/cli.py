@@ -106,8 +106,8 @@ async def _converse(args: argparse.Namespace) -> int:
     key = ConversationKey(args.guild, args.channel, args.user)
     try:
         if args.command == "ask":
-            await ask_once(app.service, key, args.question, args.json)
-        elif getattr(args, "json", False):
+            return 0 if await ask_once(app.service, key, args.question, args.json) else 1
+        if getattr(args, "json", False):
             await json_lines(app.service, key)
         else:
             await interactive(app.service, key)

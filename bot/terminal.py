@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import shutil
 import sys
 import textwrap
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any, BinaryIO, TextIO
 
+from bot.commands import COMMANDS, LineKind, Outcome, Session
 from bot.core.article import Article, location
-from bot.core.render import render_outline, render_reply, render_summary
-from bot.core.summary import summarise
-from bot.errors import ArticleBotError
-from bot.messages import user_message
+from bot.core.render import render_reply
+from bot.messages import GENERIC
 from bot.records import ConversationKey
 from bot.service import ChatService, TurnResult
 
+log = logging.getLogger(__name__)
 PROMPT = "you> "
 BOLD = re.compile(r"\*\*(.+?)\*\*")
-COMMANDS = "/summary [section]  /sections  /more  /help  /quit"
+# ``chat --json`` skips longer lines; a 10,000-character paste fits, even of 3-byte characters.
+MAX_LINE_BYTES = 32 * 1024
 
 
-def reply_json(article: Article, result: TurnResult) -> dict[str, Any]:
-    """Return one turn as the JSON object ``chat --json`` and ``ask --json`` print."""
+def reply_json(
+    article: Article, result: TurnResult, *, rendered: str | None = None
+) -> dict[str, Any]:
+    """Return one turn as the JSON object ``chat --json`` and ``ask --json`` print
+    (``rendered``: its reply text, when the caller has it already)."""
     reply = result.reply
     section = article.section(reply.section_id) if reply.section_id else None
     quote = reply.quote
@@ -39,10 +45,34 @@ def reply_json(article: Article, result: TurnResult) -> dict[str, Any]:
         "score": reply.score,
         "quote": quote.text if quote else "",
         "lead": reply.lead or "",
-        "reply": render_reply(article, reply),
+        "reply": render_reply(article, reply) if rendered is None else rendered,
         "suggestions": [{"intent": s.intent_id, "label": s.label} for s in reply.suggestions],
         "continued": reply.continued,
         "turn_id": result.turn_id,
+    }
+
+
+def line_json(article: Article, outcome: Outcome) -> dict[str, Any]:
+    """Return one line's outcome as JSON: a turn as ``reply_json``; a command, or an error, with
+    every key a reply has (empty but for ``kind``, ``reply`` and a summary's section)."""
+    if outcome.turn is not None:
+        return reply_json(article, outcome.turn, rendered=outcome.text)
+    section = article.section(outcome.section_id) if outcome.section_id else None
+    return {
+        "kind": outcome.kind,
+        "answered": False,
+        "intent": None,
+        "section": outcome.section_id,
+        "section_title": section.title if section else None,
+        "paragraphs": [],
+        "location": "",
+        "score": 0.0,
+        "quote": "",
+        "lead": "",
+        "reply": outcome.text,
+        "suggestions": [],
+        "continued": False,
+        "turn_id": None,
     }
 
 
@@ -52,25 +82,73 @@ async def ask_once(
     question: str,
     as_json: bool,
     out: TextIO = sys.stdout,
-) -> None:
-    """Answer one question and print it."""
-    result = await service.ask(key, question)
+) -> bool:
+    """Answer one question (or run one command) and print it; False if it ended in an error."""
+    outcome = await Session(service, key, interactive=False).handle(question)
     article = service.knowledge.article
-    if as_json:
-        out.write(json.dumps(reply_json(article, result), ensure_ascii=False) + "\n")
-    else:
-        out.write(render_reply(article, result.reply) + "\n")
+    text = json.dumps(line_json(article, outcome), ensure_ascii=False) if as_json else outcome.text
+    out.write(text + "\n")
+    return outcome.kind != LineKind.ERROR
 
 
 async def json_lines(
-    service: ChatService, key: ConversationKey, source: TextIO = sys.stdin, out: TextIO = sys.stdout
+    service: ChatService,
+    key: ConversationKey,
+    source: BinaryIO | None = None,
+    out: TextIO = sys.stdout,
 ) -> None:
-    """Read one question per line and write one JSON object per line, flushing each."""
+    """Read one question per stdin line and write one JSON object per line, flushing each.
+
+    A line that cannot be read (not UTF-8, holding a NUL byte, longer than MAX_LINE_BYTES) or
+    whose turn fails gets one ``error`` object, and the next line is read: one bad line never
+    ends the run. ``/quit`` does, after its object.
+    """
+    session = Session(service, key, interactive=False)
     article = service.knowledge.article
-    for line in source:
-        result = await service.ask(key, line.rstrip("\n"))
-        out.write(json.dumps(reply_json(article, result), ensure_ascii=False) + "\n")
+    for raw in read_lines(source or sys.stdin.buffer, MAX_LINE_BYTES):
+        text, problem = decode_line(raw)
+        outcome = (
+            Outcome(LineKind.ERROR.value, problem) if problem else await guarded(session, text)
+        )
+        out.write(json.dumps(line_json(article, outcome), ensure_ascii=False) + "\n")
         out.flush()
+        if outcome.quit:
+            return
+
+
+def read_lines(source: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """Yield each line without its newline, or None for a line longer than ``limit`` bytes
+    (read on to its end in pieces and dropped, never held whole)."""
+    while line := source.readline(limit + 1):
+        body = line.removesuffix(b"\n")
+        if len(body) <= limit:
+            yield body
+            continue
+        while not line.endswith(b"\n") and (line := source.readline(limit)):
+            pass
+        yield None
+
+
+def decode_line(raw: bytes | None) -> tuple[str, str]:
+    """Return the line's text and ``""``, or ``""`` and why the line cannot be read."""
+    if raw is None:
+        return "", f"Line skipped: it is longer than {MAX_LINE_BYTES} bytes."
+    if b"\0" in raw:
+        return "", "Line skipped: it holds a NUL byte."
+    try:
+        return raw.decode("utf-8"), ""
+    except UnicodeDecodeError as exc:
+        return "", f"Line skipped: it is not valid UTF-8 (byte {exc.start + 1})."
+
+
+async def guarded(session: Session, line: str) -> Outcome:
+    """``session.handle(line)``; a failure nobody expected is logged with its traceback and
+    becomes a polite ``error`` outcome, so the chat goes on."""
+    try:
+        return await session.handle(line)
+    except Exception:
+        log.exception("a terminal turn failed")
+        return Outcome(LineKind.ERROR.value, GENERIC)
 
 
 async def interactive(service: ChatService, key: ConversationKey) -> None:
@@ -80,16 +158,27 @@ async def interactive(service: ChatService, key: ConversationKey) -> None:
     article = service.knowledge.article
     print(f"Chatting about “{article.title}” by {article.header.author}.")
     print(f"Ask a question, or: {COMMANDS}")
+    session = Session(service, key, interactive=True)
     while True:
         try:
             line = input(PROMPT)
         except (EOFError, KeyboardInterrupt):
             print()
             return
-        text = line.strip()
-        if text in ("/quit", "/exit"):
+        except UnicodeDecodeError:
+            print("That line is not valid UTF-8; please type it again.\n")
+            continue
+        outcome = await guarded(session, line)
+        if outcome.quit:
             return
-        print(for_terminal(await _chat_line(service, key, text)) + "\n")
+        print(for_terminal(outcome.text + _pick_hint(session, outcome)) + "\n")
+
+
+def _pick_hint(session: Session, outcome: Outcome) -> str:
+    """After numbered "did you mean" choices, say that typing a number picks one."""
+    if outcome.turn is None or not session.pending:
+        return ""
+    return f"\n(Type a number from 1 to {len(session.pending)} to choose.)"
 
 
 def for_terminal(text: str, width: int | None = None) -> str:
@@ -108,20 +197,3 @@ def for_terminal(text: str, width: int | None = None) -> str:
             or [line]
         )
     return "\n".join(lines)
-
-
-async def _chat_line(service: ChatService, key: ConversationKey, text: str) -> str:
-    article = service.knowledge.article
-    command, _, arg = text.partition(" ")
-    try:
-        if command == "/summary":
-            return render_summary(summarise(article, arg.strip() or None))
-        if command == "/sections":
-            return render_outline(article)
-        if command == "/help":
-            return f"Ask anything about the article. Commands: {COMMANDS}"
-        if command == "/more":
-            return render_reply(article, (await service.more(key)).reply)
-        return render_reply(article, (await service.ask(key, text)).reply)
-    except ArticleBotError as exc:
-        return user_message(exc)
