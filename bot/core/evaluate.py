@@ -10,12 +10,13 @@ from bot.core.dialogue import Engine
 from bot.core.intents import IntentKind
 from bot.core.schema import Checker
 from bot.core.turns import ReplyKind, State
-from bot.core.yamlsrc import LineList, read_yaml
+from bot.core.yamlsrc import LineDict, LineList, read_yaml
 from bot.errors import DataFileError
 
 REJECT = "reject"
 MORE = "more"
 THRESHOLDS = tuple(range(40, 95, 5))
+FLOOR_NAMES = ("top1_accuracy", "answered_correctly", "off_topic_rejection", "follow_ups_correct")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,40 @@ def load_golden(path: Path) -> tuple[list[GoldenTurn], list[list[GoldenTurn]]]:
     if check.problems:
         raise DataFileError(check.problems)
     return singles, dialogues
+
+
+def load_floors(path: Path) -> dict[str, float]:
+    """A golden file's ``floors``: the least each headline figure may fall to (empty if none).
+
+    Floors sit a margin below what the file measured when they were set, so that a good new
+    intent moving one question does not fail the build, while a real regression does.
+    """
+    check = Checker(str(path))
+    data = check.mapping(read_yaml(path), 1, "file")
+    raw = data.get("floors") if data is not None else None
+    floors: dict[str, float] = {}
+    if isinstance(raw, LineDict):
+        for name, value in raw.items():
+            line = raw.line_of(name)
+            if name not in FLOOR_NAMES:
+                known = ", ".join(FLOOR_NAMES)
+                check.add(line, f"floors.{name}", f"unknown figure (known: {known})")
+            elif not isinstance(value, int | float) or isinstance(value, bool) or value > 1:
+                check.add(line, f"floors.{name}", "must be a number between 0 and 1")
+            else:
+                floors[str(name)] = float(value)
+    if check.problems:
+        raise DataFileError(check.problems)
+    return floors
+
+
+def missed_floors(summary: dict[str, Any], floors: dict[str, float]) -> list[str]:
+    """One line per headline figure below its floor (none: every floor held)."""
+    return [
+        f"{name} {summary[name]:.3f} is below its floor {floor:.3f}"
+        for name, floor in floors.items()
+        if summary[name] < floor
+    ]
 
 
 def _turns(check: Checker, raw: object, where: str) -> list[GoldenTurn]:

@@ -263,7 +263,7 @@ class Matcher:
         if self.settings.semantic_weight <= 0:
             return {}
         vector = self._semantic.question(query.words)
-        meaning = self._semantic.scores(vector, (r for r, _ in scored))
+        meaning = self._semantic.scores(vector, (r for r, _ in scored), best=limit)
         seen = {r for r, _ in scored}
         closest = sorted((r for r in meaning if r not in seen), key=lambda r: -meaning[r])
         terms = list(dict.fromkeys(query.content))

@@ -18,7 +18,7 @@ class MatchSettings:
     clear_gap: float = 10.0
     fuzzy_weight: float = 0.5
     semantic_weight: float = 0.0
-    semantic_floor: float = 0.0
+    semantic_floor: float = 0.3
     typo_cutoff: float = 80.0
     context_bonus: float = 8.0
     max_suggestions: int = 3

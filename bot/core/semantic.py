@@ -6,16 +6,15 @@ that "successful" is about "failed" and that "language" in a question about Syri
 language. The vectors are WordLlama's (256 dimensions, 32k tokens), which ship inside its wheel:
 nothing is downloaded at run time.
 
-WordLlama embeds a text as the mean of its tokens' vectors, normalised. Since only the direction
-counts, a text's vector is the sum of its words' vectors, each the sum of its tokens'; the words
-of the examples and questions are already normalised by ``text.normalise``, so each word is
-tokenised once and remembered. This is what lets ten thousand intents be embedded at a first
-start in a fraction of a second, where embedding their examples as sentences takes seconds.
+WordLlama embeds a text as the mean of its tokens' vectors, normalised. Only the direction counts,
+so a text's vector is the sum of its tokens' vectors; the words of examples and questions are
+already normalised by ``text.normalise``, so each word is tokenised once and remembered.
 
-Up to ``EXACT_EXAMPLES`` examples, every example's vector is kept and a question is compared with
-all of them. Past that (moderators' intents by the thousand), the vectors would not fit the
-memory budget: the examples are kept as token ids and only the intents the lexical matcher
-already picked are compared, their vectors rebuilt from the ids.
+Up to ``EXACT_EXAMPLES`` examples every example's vector is kept and a question is compared with
+all of them. Past that (moderators' intents by the thousand) the vectors would not fit the memory
+budget: each example keeps its token ids and its vector's length, and only the intents the
+lexical matcher ranks first are compared. Their cosines need no vectors: a question's dot product
+with a sum of tokens is the sum of its dot products with the tokens.
 """
 
 from __future__ import annotations
@@ -30,55 +29,67 @@ import numpy.typing as npt
 from tokenizers import Tokenizer
 
 Matrix = npt.NDArray[np.float32]
-# A text as token ids: a list while building, an array once stored.
-TokenIds = Sequence[int] | npt.NDArray[np.int32]
+Ints = npt.NDArray[np.int64]
 EXACT_EXAMPLES = 20_000
 _DIMENSIONS = 256
-_WEIGHTS = "l2_supercat_256.safetensors"
+# Texts of one length summed at once while building (bounds the temporary array).
+_CHUNK = 2048
 
 
 class WordVectors:
-    """Token vectors and the tokenizer: texts given as normalised words -> unit vectors."""
+    """Token vectors and the tokenizer: words -> vectors, texts -> unit vectors."""
 
     def __init__(self, tokenizer: Tokenizer, table: npt.NDArray[np.float16]) -> None:
         self._tokenizer = tokenizer
         self._table = table
-        self._ids: dict[str, tuple[int, ...]] = {}
+        self._ids: dict[str, list[int]] = {}
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
-        # The table is 16 MB and ships with the library: a snapshot names it, never copies it.
+        # The table ships with the library: a snapshot names it, never copies it.
         return (load_vectors, ())
 
-    def ids(self, word: str) -> tuple[int, ...]:
+    def ids(self, word: str) -> list[int]:
         """The token ids of one word, remembered."""
         found = self._ids.get(word)
         if found is None:
             encoded = self._tokenizer.encode(word, add_special_tokens=False).ids
-            found = self._ids[word] = tuple(i for i in encoded if 0 <= i < len(self._table))
+            found = self._ids[word] = [i for i in encoded if 0 <= i < len(self._table)]
         return found
-
-    def token_ids(self, words: Iterable[str]) -> list[int]:
-        """The token ids of a text's words, in order."""
-        return [i for word in words for i in self.ids(word)]
 
     def embed(self, words: Sequence[str]) -> Matrix:
         """A text's unit vector (all zeros when no word has a token)."""
-        vector: Matrix = self.embed_many([self.token_ids(words)])[0]
+        ids = [i for word in words for i in self.ids(word)]
+        total = self._table[ids].sum(axis=0, dtype=np.float32).reshape(1, -1)
+        vector: Matrix = _unit(total)[0]
         return vector
 
-    def embed_many(self, texts: Sequence[TokenIds]) -> Matrix:
-        """Unit vectors of many texts given as token ids, one row each."""
-        out = np.zeros((len(texts), _DIMENSIONS), dtype=np.float32)
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        filled = np.flatnonzero(lengths)
-        if filled.size:
-            flat = np.concatenate([np.asarray(texts[int(k)], dtype=np.int64) for k in filled])
-            starts = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
-            rows = self._table[flat].astype(np.float32)
-            out[filled] = np.add.reduceat(rows, starts, axis=0)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
-        return out
+    def words(self, words: Sequence[str]) -> Matrix:
+        """Each word's vector (the sum of its tokens'), one row per word."""
+        ids = [self.ids(w) for w in words]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((i for t in ids for i in t), dtype=np.int64, count=int(lengths.sum()))
+        return grouped_sums(self._table, flat, lengths)
+
+
+def grouped_sums(rows: npt.NDArray[Any], flat: Ints, lengths: Ints) -> Matrix:
+    """Sums of ``rows`` by groups: group k is the next ``lengths[k]`` indices of ``flat``.
+
+    Groups of one length are summed together, as a (groups x length) array of indices: no
+    padding, and only a few dozen array operations for any number of texts.
+    """
+    out = np.zeros((len(lengths), rows.shape[1]), dtype=np.float32)
+    offsets = np.cumsum(lengths) - lengths
+    for length in np.unique(lengths[lengths > 0]).tolist():
+        for part in np.array_split(np.flatnonzero(lengths == length), 1 + len(lengths) // _CHUNK):
+            where = offsets[part][:, None] + np.arange(length)
+            out[part] = rows[flat[where]].sum(axis=1, dtype=np.float32)
+    return out
+
+
+def _unit(rows: Matrix) -> Matrix:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    np.divide(rows, norms, out=rows, where=norms > 0)
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -108,40 +119,78 @@ class SemanticIndex:
         """``examples[k]`` (normalised words) belongs to the intent ranked ``owners[k]``."""
         self._vectors = vectors
         order = np.argsort(np.asarray(owners, dtype=np.int64), kind="stable")
-        sorted_owners = np.asarray(owners, dtype=np.int64)[order]
-        # Examples grouped by intent: intent r owns rows _starts[k]..; _ranks[k] = r.
-        self._ranks, self._starts = np.unique(sorted_owners, return_index=True)
-        tokens = [vectors.token_ids(examples[k]) for k in order]
-        self.exact = len(tokens) <= exact_limit
-        self._matrix: Matrix | None = vectors.embed_many(tokens) if self.exact else None
-        self._tokens = None if self.exact else [np.asarray(t, dtype=np.int32) for t in tokens]
-        self._position = {int(r): k for k, r in enumerate(self._ranks)}
+        # Examples grouped by intent: the intent ranked _ranks[k] owns examples _first[k]..
+        self._ranks, self._first = np.unique(np.asarray(owners)[order], return_index=True)
+        self._position = {int(r): k for k, r in enumerate(self._ranks.tolist())}
+        self._last = np.append(self._first[1:], len(order))
+        # Each distinct word once: its vector is a row of ``words``.
+        number: dict[str, int] = {}
+        grouped = [examples[k] for k in order.tolist()]
+        lengths = np.fromiter(map(len, grouped), dtype=np.int64, count=len(grouped))
+        flat = np.fromiter(
+            (number.setdefault(w, len(number)) for words in grouped for w in words),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        words = vectors.words(list(number))
+        sums = grouped_sums(words, flat, lengths)
+        self.exact = len(grouped) <= exact_limit
+        self._matrix: Matrix | None = _unit(sums) if self.exact else None
+        if self.exact:
+            return
+        # Past the limit: word vectors at half precision, each example's words and length.
+        self._words = words.astype(np.float16)
+        self._flat = flat.astype(np.int32)
+        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self._norms = np.sqrt(np.einsum("ij,ij->i", sums, sums))
+        self._norms[self._norms == 0] = 1.0
 
     def question(self, words: Sequence[str]) -> Matrix:
         """The unit vector of a question's (normalised) words."""
         return self._vectors.embed(words)
 
-    def scores(self, vector: Matrix, candidates: Iterable[int] = ()) -> dict[int, float]:
-        """Intent rank -> best cosine (0-1): every intent when exact, else ``candidates``."""
-        if not self._starts.size or not vector.any():
+    def scores(
+        self, vector: Matrix, candidates: Iterable[int] = (), *, best: int = 0
+    ) -> dict[int, float]:
+        """Intent rank -> best cosine (0-1) for ``candidates``, plus the ``best`` closest intents
+        of all (only when exact: past the limit, no intent is looked at but the candidates)."""
+        if not self._first.size or not vector.any():
             return {}
-        if self._matrix is not None:
-            best = np.maximum.reduceat(self._matrix @ vector, self._starts)
-            return dict(zip(self._ranks.tolist(), np.clip(best, 0.0, 1.0).tolist(), strict=True))
-        return self._rebuilt(vector, candidates)
+        if self._matrix is None:
+            return self._rebuilt(vector, candidates)
+        per_intent = np.clip(np.maximum.reduceat(self._matrix @ vector, self._first), 0.0, 1.0)
+        wanted = [self._position[r] for r in candidates if r in self._position]
+        if 0 < best < len(per_intent):
+            wanted += np.argpartition(-per_intent, best)[:best].tolist()
+        elif best:
+            wanted = list(range(len(per_intent)))
+        return {int(self._ranks[k]): float(per_intent[k]) for k in wanted}
 
     def _rebuilt(self, vector: Matrix, candidates: Iterable[int]) -> dict[int, float]:
-        """Scores of some intents, their example vectors rebuilt from token ids."""
-        assert self._tokens is not None
+        """Scores of some intents from their examples' token ids and vector lengths."""
         ranks = [r for r in dict.fromkeys(candidates) if r in self._position]
         if not ranks:
             return {}
-        rows: list[TokenIds] = []
-        starts: list[int] = []
-        for rank in ranks:
-            k = self._position[rank]
-            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._tokens)
-            starts.append(len(rows))
-            rows.extend(self._tokens[self._starts[k] : end])
-        best = np.maximum.reduceat(self._vectors.embed_many(rows) @ vector, starts)
+        positions = np.asarray([self._position[r] for r in ranks])
+        counts = self._last[positions] - self._first[positions]
+        # Every example of those intents, intent after intent, then every token of those.
+        examples = _ranges(self._first[positions], counts)
+        lengths = self._offsets[examples + 1] - self._offsets[examples]
+        words = self._flat[_ranges(self._offsets[examples], lengths)]
+        unique, where = np.unique(words, return_inverse=True)
+        dots = (self._words[unique].astype(np.float32) @ vector)[where]
+        # Per example: the sum of its words' dot products (reduceat needs no empty example).
+        sums = np.add.reduceat(np.append(dots, 0.0), np.cumsum(lengths) - lengths)
+        cosines = np.where(lengths > 0, sums, 0.0) / self._norms[examples]
+        best = np.maximum.reduceat(cosines, np.cumsum(counts) - counts)
         return dict(zip(ranks, np.clip(best, 0.0, 1.0).tolist(), strict=True))
+
+
+def _ranges(starts: Ints, counts: Ints) -> Ints:
+    """``starts[0]..starts[0]+counts[0]-1``, then the next range, ... as one array."""
+    steps = np.ones(int(counts.sum()), dtype=np.int64)
+    kept = counts > 0
+    heads = (np.cumsum(counts) - counts)[kept]
+    ends = (starts + counts - 1)[kept]
+    steps[heads] = starts[kept] - np.concatenate(([0], ends[:-1]))
+    return np.cumsum(steps)
