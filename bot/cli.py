@@ -9,10 +9,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.app import App, build_app, build_knowledge, freeze_loaded_objects
 from bot.config import load_config, read_token
-from bot.core.evaluate import evaluate, load_golden
+from bot.core.evaluate import evaluate, load_floors, load_golden, missed_floors
 from bot.core.render import render_outline, render_summary
 from bot.core.sections import load_article
 from bot.core.summary import summarise
@@ -130,12 +131,21 @@ def _check(config_path: Path) -> int:
 
 
 def _eval(config_path: Path, golden: Path, as_json: bool) -> int:
+    """Measure a golden file; exit 1 when a figure falls below the floor the file declares."""
     knowledge = build_knowledge(load_config(config_path))
     singles, dialogues = load_golden(golden)
     summary = evaluate(knowledge.engine, singles, dialogues).summary()
+    missed = missed_floors(summary, load_floors(golden))
     if as_json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
-        return 0
+        print(json.dumps({**summary, "missed_floors": missed}, indent=2, ensure_ascii=False))
+    else:
+        _print_report(summary)
+    for line in missed:
+        print(f"{golden}: {line}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+def _print_report(summary: dict[str, Any]) -> None:
     for name in (
         "questions",
         "top1_accuracy",
@@ -155,7 +165,6 @@ def _eval(config_path: Path, golden: Path, as_json: bool) -> int:
             f"  {c['question']!r}: expected {'/'.join(c['expected'])}, got {c['got']}"
             f" (top {c['top']} {c['score']})"
         )
-    return 0
 
 
 if __name__ == "__main__":
