@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.article import Article
 from bot.core.dialogue import Engine
 from bot.core.turns import ReplyKind
@@ -98,13 +100,32 @@ def test_answer_intent_by_choice(engine: Engine) -> None:
     assert reply.answered and reply.intent_id == "aleppo-rebels-trapped" and state is not None
 
 
+def _with_threshold_above(engine: Engine, question: str, **extra: float) -> Engine:
+    """The engine with its answer threshold just above the question's top score."""
+    top = engine.rank(question)[0].score
+    settings = replace(engine.settings, answer_threshold=top + 1, **extra)
+    return Engine(engine.article, engine.intents, engine.matcher, settings, engine.dialogue)
+
+
 def test_clear_winner_below_the_threshold_answers(engine: Engine) -> None:
     """A mid-score question whose best passage leads all others clearly is answered."""
     question = "Who addressed the press once the talks concluded, and in what order?"
-    ranked = engine.rank(question)
-    assert engine.settings.clear_floor <= ranked[0].score < engine.settings.answer_threshold
-    reply, _ = engine.turn(question, None)
+    below = _with_threshold_above(engine, question, clear_floor=0.0, semantic_agree=2.0)
+    reply, _ = below.turn(question, None)
     assert reply.answered and reply.intent_id == "meeting-duration"
+    strict = _with_threshold_above(engine, question, clear_floor=100.0, semantic_agree=2.0)
+    assert not strict.turn(question, None)[0].answered
+
+
+def test_letters_and_meaning_agreeing_answer_below_the_threshold(engine: Engine) -> None:
+    """Below the threshold, a quote first both by score and by meaning is still the answer."""
+    question = "Who addressed the press once the talks concluded, and in what order?"
+    top = engine.rank(question)[0]
+    agreeing = _with_threshold_above(
+        engine, question, clear_floor=100.0, semantic_agree=top.semantic - 0.01
+    )
+    reply, _ = agreeing.turn(question, None)
+    assert reply.answered and reply.intent_id == top.intent_id
 
 
 def test_one_shared_word_is_no_clear_winner(engine: Engine) -> None:

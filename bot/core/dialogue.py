@@ -139,7 +139,9 @@ class Engine:
         top = ranked[0] if ranked else None
         if top is None or top.score < self.settings.suggest_threshold:
             return self._fallback(query, ranked), state
-        if top.score < self.settings.answer_threshold and not self._clear_winner(query, ranked):
+        if top.score < self.settings.answer_threshold and not (
+            self._clear_winner(query, ranked) or self._agreed(query, ranked)
+        ):
             return self._ambiguous(ranked, self.settings.suggest_threshold), state
         top = self._prefer_answer(top, ranked)
         rivals = self._rivals(top, ranked)
@@ -188,6 +190,22 @@ class Engine:
             c.score for c in ranked[1:] if self.intents.by_id[c.intent_id].span != intent.span
         )
         return top.score - next(others, 0.0) >= self.settings.clear_gap
+
+    def _agreed(self, query: Query, ranked: list[Candidate]) -> bool:
+        """Below the answer threshold, a quote that both signals put first, the letters (the
+        score) and the meaning (closest in meaning by ``semantic_lead`` and at least
+        ``semantic_agree``), is still the answer: two independent signals seldom agree by chance."""
+        top = ranked[0]
+        intent = self.intents.by_id[top.intent_id]
+        if intent.kind is not IntentKind.ANSWER or not self.matcher.topic_terms(query):
+            return False
+        others = (
+            c.semantic for c in ranked[1:] if self.intents.by_id[c.intent_id].span != intent.span
+        )
+        return (
+            top.semantic >= self.settings.semantic_agree
+            and top.semantic - max(others, default=0.0) >= self.settings.semantic_lead
+        )
 
     def _prefer_answer(self, top: Candidate, ranked: list[Candidate]) -> Candidate:
         """On a near tie between "the article doesn't say" and a quote, quote."""

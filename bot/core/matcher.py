@@ -88,7 +88,12 @@ class Matcher:
     ) -> None:
         self.settings = settings
         self._limits = limits
-        self._aliases = intents.aliases()
+        aliases = intents.aliases()
+        self._aliases = {a: e for a, e in aliases.items() if " " not in a}
+        # Longest phrases first, so that one inside another does not cut it.
+        self._phrases = sorted(
+            ((a, e) for a, e in aliases.items() if " " in a), key=lambda p: -len(p[0])
+        )
         ranked = sorted(intents.intents, key=lambda i: i.id)
         self._normalised: list[str] = []
         self._owner: list[int] = []
@@ -105,7 +110,7 @@ class Matcher:
             t: math.log(1 + count / self._coverage.frequency(t)) for t in self._coverage.masks
         }
         # A word the bot has never seen counts against coverage, but less than a rare known word.
-        self._unknown_idf = 0.6 * math.log(1 + count)
+        self._unknown_idf = settings.unknown_weight * math.log(1 + count)
         article_words = set(tokens(normalise(article_text)))
         self._article_terms = frozenset(stem_terms(sorted(article_words)))
         self.vocabulary = frozenset(raw_words | article_words)
@@ -185,7 +190,16 @@ class Matcher:
         return keyword_words
 
     def _expand_words(self, words: list[str]) -> list[str]:
-        """``words`` with every alias replaced by the words of its expansion."""
+        """``words`` with every alias replaced by the words of its expansion.
+
+        An alias of several words is a phrase ("in it for" -> "gain"): an idiom made only of
+        function words would otherwise vanish with them.
+        """
+        if self._phrases and len(words) > 1:
+            text = f" {' '.join(words)} "
+            for phrase, expansion in self._phrases:
+                text = text.replace(f" {phrase} ", f" {expansion} ")
+            words = text.split()
         if not self._aliases or self._aliases.keys().isdisjoint(words):  # most texts: none
             return words
         return " ".join(self._aliases.get(word, word) for word in words).split()

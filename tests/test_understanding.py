@@ -1,0 +1,70 @@
+"""The examples issue 13 names: paraphrases answered, false friends not, typos kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.dialogue import Engine
+from bot.core.turns import ReplyKind
+
+# (question, the section whose passage must be quoted)
+ANSWERED = [
+    ("What are the concrete steps the US and Russia will take?", "nato-and-concrete-steps"),
+    ("Was the coup successful?", "turkey-coup"),
+    ("whats in it for putin", "what-russia-gains"),
+    ("what does russia want", "what-russia-gains"),
+    ("what quid pro quo does the author hint at", "what-russia-gains"),
+    ("the American envoy", "kerry-and-leverage"),
+]
+
+# (question, an intent that must not answer it)
+FALSE_FRIENDS = [
+    ("Who invented the telephone?", "kerry-lavrov-phone-call"),
+    ("What language do they speak in Syria?", "body-language-alliance"),
+    ("is this a good article?", "goodbye"),
+    ("what does russia want", "washington-needs"),
+    ("whats in it for putin", "putin-kerry-meeting"),
+]
+
+
+@pytest.mark.parametrize(("question", "section"), ANSWERED)
+def test_paraphrases_quote_the_right_passage(engine: Engine, question: str, section: str) -> None:
+    """A reader's paraphrase is answered with a quote from the passage that answers it."""
+    reply, _ = engine.turn(question, None)
+    assert reply.answered, (reply.kind, engine.rank(question)[:3])
+    assert reply.section_id == section
+
+
+@pytest.mark.parametrize(("question", "wrong"), FALSE_FRIENDS)
+def test_false_friends_do_not_answer(engine: Engine, question: str, wrong: str) -> None:
+    """A question sharing a word with a passage is not answered by that passage."""
+    reply, _ = engine.turn(question, None)
+    assert reply.intent_id != wrong
+    assert not any(s.intent_id == wrong for s in reply.suggestions[:1])
+
+
+@pytest.mark.parametrize("word", ["quit", "exit", "Quit"])
+def test_quit_typed_bare_is_not_a_question(engine: Engine, word: str) -> None:
+    """'quit' or 'exit' without a slash quotes nothing."""
+    reply, _ = engine.turn(word, None)
+    assert not reply.answered and reply.kind is ReplyKind.SMALLTALK
+
+
+@pytest.mark.parametrize("question", ["why?", "how so?", "Why"])
+def test_a_first_why_asks_what_about(engine: Engine, question: str) -> None:
+    """A bare 'why?' with nothing said before is a request to clarify, not a greeting."""
+    reply, state = engine.turn(question, None)
+    assert state is None and not reply.answered and reply.intent_id is None
+    assert "what?" in reply.message
+
+
+@pytest.mark.parametrize("word", ["stock", "bread", "coupe"])
+def test_real_english_words_are_not_corrected(engine: Engine, word: str) -> None:
+    """A common English word is left as typed, never 'corrected' into an article word."""
+    assert word in engine.matcher.prepare(f"what about {word}").words
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("turky", "turkey"), ("rusia", "russia")])
+def test_typos_are_still_corrected(engine: Engine, typo: str, meant: str) -> None:
+    """A misspelling that is no English word is still corrected to the article's word."""
+    assert meant in engine.matcher.prepare(f"what about {typo}").words
