@@ -35,7 +35,15 @@ MATCHER_MODULES = ("bot.core.matcher",)
 # covered above.
 _FORMAT_SOURCE = Path(__file__).with_name("snapshot.py")
 # The stemmer shapes the matcher's terms (PyStemmer, when installed, does the stemming).
-MATCHER_LIBRARIES = ("snowballstemmer", "PyStemmer", "wordllama", "numpy", "tokenizers", "wordfreq")
+MATCHER_LIBRARIES = (
+    "snowballstemmer",
+    "PyStemmer",
+    "wordllama",
+    "numpy",
+    "tokenizers",
+    "safetensors",
+    "wordfreq",
+)
 _IMPORT = re.compile(
     r"^\s*(?:from\s+(bot(?:\.\w+)*)\s+import\s+(\([^)]*\)|.+)|import\s+(bot(?:\.\w+)*))", re.M
 )

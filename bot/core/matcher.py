@@ -94,6 +94,7 @@ class Matcher:
         self._phrases = sorted(
             ((a, e) for a, e in aliases.items() if " " in a), key=lambda p: -len(p[0])
         )
+        self._phrase_starts = frozenset(a.split()[0] for a, _ in self._phrases)
         ranked = sorted(intents.intents, key=lambda i: i.id)
         self._normalised: list[str] = []
         self._owner: list[int] = []
@@ -195,7 +196,7 @@ class Matcher:
         An alias of several words is a phrase ("in it for" -> "gain"): an idiom made only of
         function words would otherwise vanish with them.
         """
-        if self._phrases and len(words) > 1:
+        if self._phrase_starts and not self._phrase_starts.isdisjoint(words):
             text = f" {' '.join(words)} "
             for phrase, expansion in self._phrases:
                 text = text.replace(f" {phrase} ", f" {expansion} ")

@@ -19,6 +19,7 @@ with a sum of tokens is the sum of its dot products with the tokens.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +27,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from safetensors import safe_open
 from tokenizers import Tokenizer
 
 Matrix = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
 EXACT_EXAMPLES = 20_000
 _DIMENSIONS = 256
+# The files WordLlama's default model ("l2_supercat", 256 dimensions) ships in its wheel.
+_WEIGHTS = "l2_supercat_256.safetensors"
+_TOKENIZER = "l2_supercat_tokenizer_config.json"
 # Texts of one length summed at once while building (bounds the temporary array).
 _CHUNK = 2048
 
@@ -71,18 +76,23 @@ class WordVectors:
         return grouped_sums(self._table, flat, lengths)
 
 
-def grouped_sums(rows: npt.NDArray[Any], flat: Ints, lengths: Ints) -> Matrix:
-    """Sums of ``rows`` by groups: group k is the next ``lengths[k]`` indices of ``flat``.
+def grouped_sums(
+    rows: npt.NDArray[Any], flat: Ints, lengths: Ints, *, norms: bool = False
+) -> Matrix:
+    """Sums of ``rows`` by groups: group k is the next ``lengths[k]`` indices of ``flat``
+    (with ``norms``, only each sum's length, one column: 100k sums are 100 MB).
 
     Groups of one length are summed together, as a (groups x length) array of indices: no
     padding, and only a few dozen array operations for any number of texts.
     """
-    out = np.zeros((len(lengths), rows.shape[1]), dtype=np.float32)
+    out = np.zeros((len(lengths), 1 if norms else rows.shape[1]), dtype=np.float32)
     offsets = np.cumsum(lengths) - lengths
     for length in np.unique(lengths[lengths > 0]).tolist():
-        for part in np.array_split(np.flatnonzero(lengths == length), 1 + len(lengths) // _CHUNK):
+        group = np.flatnonzero(lengths == length)
+        for part in np.array_split(group, 1 + len(group) // _CHUNK):
             where = offsets[part][:, None] + np.arange(length)
-            out[part] = rows[flat[where]].sum(axis=1, dtype=np.float32)
+            sums = rows[flat[where]].sum(axis=1, dtype=np.float32)
+            out[part] = np.linalg.norm(sums, axis=1, keepdims=True) if norms else sums
     return out
 
 
@@ -94,15 +104,20 @@ def _unit(rows: Matrix) -> Matrix:
 
 @lru_cache(maxsize=1)
 def load_vectors() -> WordVectors:
-    """WordLlama's bundled vectors and tokenizer, read once per process from its package."""
-    import wordllama  # a heavy import (safetensors, pydantic): only when vectors are needed
-    from wordllama import WordLlama
+    """WordLlama's bundled vectors and tokenizer, read once per process from its package.
 
-    folder = Path(wordllama.__file__).parent
-    # WordLlama's own look-up of its bundled tokenizer path is broken without a cache folder:
-    # point it at the package itself and forbid any download.
-    model = WordLlama.load(cache_dir=folder, disable_download=True)
-    return WordVectors(model.tokenizer, np.asarray(model.embedding, dtype=np.float16))
+    The two files are read the way ``WordLlama.load`` reads them (``Tokenizer.from_file``,
+    ``safe_open``), without importing the library itself: its import pulls in pydantic, an
+    HTTP client and the Hub client (~60 MB and 0.3 s at every start) for what is a lookup.
+    """
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("wordllama is not installed (pip install wordllama)")
+    folder = Path(spec.origin).parent
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizers" / _TOKENIZER))
+    with safe_open(str(folder / "weights" / _WEIGHTS), framework="np") as weights:
+        table = weights.get_tensor("embedding.weight")
+    return WordVectors(tokenizer, np.asarray(table, dtype=np.float16))
 
 
 class SemanticIndex:
@@ -133,16 +148,16 @@ class SemanticIndex:
             count=int(lengths.sum()),
         )
         words = vectors.words(list(number))
-        sums = grouped_sums(words, flat, lengths)
         self.exact = len(grouped) <= exact_limit
-        self._matrix: Matrix | None = _unit(sums) if self.exact else None
+        self._matrix: Matrix | None = None
         if self.exact:
+            self._matrix = _unit(grouped_sums(words, flat, lengths))
             return
         # Past the limit: word vectors at half precision, each example's words and length.
         self._words = words.astype(np.float16)
         self._flat = flat.astype(np.int32)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)))
-        self._norms = np.sqrt(np.einsum("ij,ij->i", sums, sums))
+        self._norms = grouped_sums(words, flat, lengths, norms=True)[:, 0]
         self._norms[self._norms == 0] = 1.0
 
     def question(self, words: Sequence[str]) -> Matrix:
