@@ -1,5 +1,7 @@
 # Every target that needs the virtualenv depends on its stamp, so a fresh clone needs only `make X`.
 PY ?= python3
+# Which config.yaml run, chat and check use: make chat CONFIG=path/to/config.yaml
+CONFIG ?= config.yaml
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,13 +17,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/article-bot run
+	$(BIN)/article-bot run --config $(CONFIG)
 
 chat: $(STAMP)
-	$(BIN)/article-bot chat
+	$(BIN)/article-bot chat --config $(CONFIG)
 
 check: $(STAMP)
-	$(BIN)/article-bot check
+	$(BIN)/article-bot check --config $(CONFIG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks

@@ -50,12 +50,16 @@ class Config:
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
-    """Load ``config.yaml`` (paths in it are relative to its folder); a missing file means defaults.
+    """Load ``config.yaml`` (paths in it are relative to its folder; keys left out: defaults).
 
-    Raises ConfigError naming the file, line and key of every bad setting.
+    Raises ConfigError naming the file, line and key of every bad setting, and naming the file
+    when there is none: a mistyped ``--config`` must never fall back to the shipped article.
     """
     check = Checker(str(path))
     data: LineDict | None = None
+    if not path.is_file():
+        check.add(0, "config", "no such file" if not path.exists() else "not a file")
+        raise ConfigError(check.problems)
     if path.exists():
         try:
             raw = read_yaml(path)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.core.article import Article
 from bot.core.dialogue import Engine
 from bot.core.knowledge import Knowledge
@@ -18,10 +20,35 @@ from bot.core.sections import load_article
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def own_config(tmp: Path) -> Config:
+    """A config of the tests' own over the shipped article and intents (defaults in code), so
+    that no test depends on what the shipped config.yaml points at."""
+    return Config(
+        sections=ROOT / "seeds" / "sections.yaml",
+        intents=ROOT / "intents",
+        database=tmp / "article-bot.db",
+        intent_cache=None,
+    )
+
+
 @pytest.fixture(scope="session")
-def config() -> Config:
-    """The shipped config.yaml."""
-    return load_config(ROOT / "config.yaml", environ={})
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The tests' own config over the shipped article and intents."""
+    return own_config(tmp_path_factory.mktemp("config"))
+
+
+def own_config_file() -> Path:
+    """A config.yaml of the tests' own (over the shipped article and intents, no snapshot),
+    written once per test process, for tests that run the command line."""
+    path = Path(tempfile.gettempdir()) / f"article-bot-tests-{os.getpid()}" / "config.yaml"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"sections: {ROOT / 'seeds' / 'sections.yaml'}\nintents: {ROOT / 'intents'}\n"
+            f"database: {path.parent / 'article-bot.db'}\nintent_cache: null\n",
+            encoding="utf-8",
+        )
+    return path
 
 
 @pytest.fixture(scope="session")

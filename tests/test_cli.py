@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_config_file
 
 
 def cli(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run ``article-bot ARGS`` and capture its output."""
+    """Run ``article-bot ARGS`` (with the tests' own config unless one is given)."""
+    if "--config" not in args:
+        args = (args[0], "--config", str(own_config_file()), *args[1:])
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -105,8 +107,6 @@ def test_run_without_token_opens_the_terminal_chat(tmp_path: Path) -> None:
     """run with no DISCORD_TOKEN says so in one line and chats on stdin."""
     run = cli(
         "run",
-        "--config",
-        str(ROOT / "config.yaml"),
         "--db",
         str(tmp_path / "t.db"),
         stdin="aleppo\n/quit\n",

@@ -10,11 +10,20 @@ from bot.config import load_config, read_token
 from bot.errors import ConfigError
 
 
-def test_missing_file_means_defaults(tmp_path: Path) -> None:
-    """Without config.yaml every setting has its default, paths relative to the folder."""
-    config = load_config(tmp_path / "config.yaml", environ={})
-    assert config.intents == tmp_path / "intents"
-    assert config.matching.answer_threshold > config.matching.suggest_threshold
+def test_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    """A config path that does not exist is an error naming it, never a fall-back to defaults."""
+    with pytest.raises(ConfigError, match=r"nowhere\.yaml:0: config: no such file"):
+        load_config(tmp_path / "nowhere.yaml", environ={})
+    with pytest.raises(ConfigError, match="not a file"):
+        load_config(tmp_path, environ={})
+
+
+def test_keys_left_out_take_their_defaults(tmp_path: Path) -> None:
+    """An empty config file means the defaults, paths relative to its folder."""
+    path = tmp_path / "config.yaml"
+    path.write_text("", encoding="utf-8")
+    config = load_config(path, environ={})
+    assert config.sections == tmp_path / "seeds" / "sections.yaml"
 
 
 def test_errors_name_line_and_key(tmp_path: Path) -> None:

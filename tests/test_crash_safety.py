@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_config_file
 
 QUESTIONS = [
     "turky coup",
@@ -27,10 +27,15 @@ QUESTIONS = [
 ]
 
 
+# The command line over the tests' own config (not whatever the shipped config.yaml points at).
+BOT = (sys.executable, "-m", "bot")
+CONFIG = ("--config", str(own_config_file()))
+
+
 def chat_process(db: Path, user: str) -> subprocess.Popen[str]:
     """``article-bot chat --json`` as a child process with pipes."""
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--json", "--db", str(db), "--user", user],
+        [*BOT, "chat", *CONFIG, "--json", "--db", str(db), "--user", user],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -100,7 +105,7 @@ def test_sigkill_at_random_moments_loses_no_answered_turn(tmp_path: Path) -> Non
     for user, count in printed.items():
         assert stored.get(user, 0) >= count, (user, count, stored.get(user))
     after = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "aleppo", "--json", "--db", str(db)],
+        [*BOT, "ask", *CONFIG, "aleppo", "--json", "--db", str(db)],
         capture_output=True,
         text=True,
         cwd=ROOT,

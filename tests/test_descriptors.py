@@ -68,10 +68,13 @@ def table():
         if line.startswith("FDSize:"):
             return int(line.split()[1])
 
+from tests.conftest import own_config_file
+
+
 async def main():
     before = table()
     with tempfile.TemporaryDirectory() as folder:
-        app = await build_app(Path("config.yaml"), Path(folder) / "bot.db")
+        app = await build_app(own_config_file(), Path(folder) / "bot.db")
         after = table()
         await app.store.close()
     print(json.dumps({"before": before, "after": after}))

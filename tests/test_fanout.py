@@ -87,10 +87,9 @@ from bot.core import fanout
 from bot.core.intent_files import IntentLoader
 from bot.errors import IntentError
 from tests.conftest import ROOT, fresh
-from bot.config import load_config
 from bot.core.sections import load_article
 
-article = load_article(load_config(ROOT / "config.yaml", environ={}).sections)
+article = load_article(ROOT / "seeds" / "sections.yaml")
 folder = Path(sys.argv[1])
 
 pools = []

@@ -186,12 +186,11 @@ EXIT_AT_ONCE = """
 import sys
 from pathlib import Path
 from tests.test_snapshot import start
-from tests.conftest import ROOT
-from bot.config import load_config
+from tests.conftest import ROOT, own_config
 from bot.core.knowledge import Knowledge
 from bot.core.sections import load_article
 
-config = load_config(ROOT / "config.yaml", environ={})
+config = own_config(Path(sys.argv[1]))
 article = load_article(config.sections)
 folder, cache = Path(sys.argv[1]), Path(sys.argv[2])
 Knowledge(article, folder, config.matching, config.dialogue, snapshot=cache)

@@ -21,11 +21,11 @@ from bot.messages import GENERIC
 from bot.records import ConversationKey, TurnRecord
 from bot.service import ChatService
 from bot.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_config_file
 
 ALICE = ConversationKey("g", "c", "alice")
 BOT = (sys.executable, "-m", "bot")
-CONFIG = ROOT / "config.yaml"
+CONFIG = own_config_file()
 ENV = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
 
 
@@ -188,7 +188,7 @@ def test_json_commands_keep_every_reply_key(tmp_path: Path) -> None:
     assert commands[3]["reply"].startswith("Unknown command /foo. Commands: /summary")
     assert "/quit leaves the chat" in commands[4]["reply"] and last["answered"]
     asked = subprocess.run(
-        [*BOT, "ask", "/foo", "--json", "--db", str(tmp_path / "x.db")],
+        [*BOT, "ask", "/foo", "--json", "--db", str(tmp_path / "x.db"), "--config", str(CONFIG)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -205,7 +205,7 @@ def test_ask_runs_a_command_and_fails_on_a_bad_one(tmp_path: Path) -> None:
     db = str(tmp_path / "x.db")
     good, bad = (
         subprocess.run(
-            [*BOT, "ask", question, "--db", db],
+            [*BOT, "ask", question, "--db", db, "--config", str(CONFIG)],
             capture_output=True,
             text=True,
             cwd=ROOT,
