@@ -32,9 +32,11 @@ ENGLISH_ZIPF = 3.0
 
 
 @lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    # wordfreq's list ships in its wheel; it is read (~0.2 s) at the first unknown word, not at
-    # start, so starting the bot stays as fast as before.
+def load_english() -> frozenset[str]:
+    """The common English words (wordfreq's list, in its wheel), read once (~0.2 s).
+
+    The composition root reads it at start; anything else gets it at the first unknown word.
+    """
     from wordfreq import get_frequency_dict, zipf_to_freq
 
     floor = zipf_to_freq(ENGLISH_ZIPF)
@@ -43,7 +45,7 @@ def _english() -> frozenset[str]:
 
 def is_english(word: str) -> bool:
     """Whether ``word`` is a common English word (so never taken for a typo)."""
-    return word in _english()
+    return word in load_english()
 
 
 def deletions(word: str, depth: int) -> set[str]:
