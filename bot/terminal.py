@@ -156,7 +156,8 @@ async def interactive(service: ChatService, key: ConversationKey) -> None:
     with contextlib.suppress(ImportError):  # readline is missing on some platforms
         import readline  # noqa: F401  - imported for its effect on input(): editing, history
     article = service.knowledge.article
-    print(f"Chatting about “{article.title}” by {article.header.author}.")
+    by = f" by {article.header.author}" if article.header.author else ""
+    print(f"Chatting about “{article.title}”{by}.")
     print(f"Ask a question, or: {COMMANDS}")
     session = Session(service, key, interactive=True)
     while True:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.article import Article, location, parse_body, split_byline
+from bot.core.article import Article, location, parse_body
+from bot.core.header import split_byline
 from tests.conftest import ROOT
 
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "article.txt"
@@ -83,6 +84,7 @@ def test_parse_body_on_another_article() -> None:
         ("Jane Roe, Paris", ("Jane Roe", "Paris")),
         ("Jane Roe Paris", ("Jane Roe", "Paris")),
         ("Solo", ("Solo", "")),
+        ("By Jane Roe", ("Jane Roe", "")),
     ],
 )
 def test_split_byline(byline: str, expected: tuple[str, str]) -> None:

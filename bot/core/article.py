@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bot.core.header import Header, header_block_count, read_header
 from bot.core.text import sentence_spans
 from bot.errors import UnknownParagraphError, UnknownSectionError
 
 Span = tuple[int, int]
 
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_SENTENCE_CLOSE = tuple(".!?\"'\u2019\u201d")
 
 
 @dataclass(frozen=True)
@@ -43,18 +43,6 @@ class Section:
     paragraphs: tuple[int, ...]
     header: bool = False
     summary: tuple[SummaryLine, ...] = ()
-
-
-@dataclass(frozen=True)
-class Header:
-    """The lines before the first paragraph: title, subtitle and byline."""
-
-    title: str
-    subtitle: str
-    byline: str
-    author: str
-    place: str
-    end: int
 
 
 @dataclass(frozen=True)
@@ -175,40 +163,15 @@ def split_blocks(text: str) -> list[Span]:
 
 
 def parse_body(text: str) -> tuple[Header, tuple[Paragraph, ...]]:
-    """Split article text into its header (title, subtitle, byline) and numbered paragraphs.
-
-    The header is the leading blocks whose lines do not end like sentences; the title is its first
-    line, the subtitle its second and the byline its last (when there are three or more).
-    """
+    """Split article text into its header (see bot.core.header) and numbered paragraphs."""
     blocks = split_blocks(text)
-    header_lines: list[Span] = []
-    body_from = 0
-    for index, (start, end) in enumerate(blocks):
-        lines = _line_spans(text, start, end)
-        if index > 0 and any(text[a:b].rstrip().endswith(_SENTENCE_CLOSE) for a, b in lines):
-            break
-        header_lines.extend(lines)
-        body_from = index + 1
-    texts = [text[a:b].strip() for a, b in header_lines]
-    title = texts[0] if texts else ""
-    subtitle = texts[1] if len(texts) > 1 else ""
-    byline = texts[-1] if len(texts) > 2 else ""
-    author, place = split_byline(byline)
+    lines = [_line_spans(text, start, end) for start, end in blocks]
+    body_from = header_block_count(text, lines)
+    header_lines = [span for block in lines[:body_from] for span in block]
     header_end = header_lines[-1][1] if header_lines else 0
-    header = Header(title, subtitle, byline, author, place, header_end)
+    header = read_header([text[a:b].strip() for a, b in header_lines], header_end)
     paragraphs = tuple(Paragraph(n, a, b) for n, (a, b) in enumerate(blocks[body_from:], start=1))
     return header, paragraphs
-
-
-def split_byline(byline: str) -> tuple[str, str]:
-    """Split ``Author Name, Place`` (or ``Author Name Place``) into author and place."""
-    if "," in byline:
-        author, _, place = byline.partition(",")
-        return author.strip(), place.strip()
-    words = byline.split()
-    if len(words) < 2:
-        return byline, ""
-    return " ".join(words[:-1]), words[-1]
 
 
 def _line_spans(text: str, start: int, end: int) -> list[Span]:

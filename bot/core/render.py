@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.article import Article
+from bot.core.header import credit
 from bot.core.summary import Summary, cite, outline
 from bot.core.turns import Reply, ReplyKind, where
 
@@ -40,6 +41,7 @@ def render_summary(summary: Summary) -> str:
 
 def render_outline(article: Article) -> str:
     """Return the article's outline, one section a line."""
-    rows = [f"**{article.title}** — {article.header.author}, {article.header.place}".rstrip(", ")]
+    by = credit(article.header)
+    rows = [f"**{article.title}** — {by}" if by else f"**{article.title}**"]
     rows.extend(f"`{e.section_id}` {e.title} ({e.where})" for e in outline(article))
     return "\n".join(rows)

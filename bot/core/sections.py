@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from bot.core.article import Article, Header, Paragraph, Section, SummaryLine, parse_body
+from bot.core.article import Article, Paragraph, Section, SummaryLine, parse_body
+from bot.core.header import Header
 from bot.core.schema import Checker
 from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, read_yaml
 from bot.errors import ArticleError
 
 SECTIONS_VERSION = 1
 SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOP_KEYS = {"version", "article", "sections", "summary", "author", "place"}
+_TOP_KEYS = {"version", "article", "sections", "summary", "author", "place", "date"}
 _SECTION_KEYS = {"id", "title", "paragraphs", "header", "summary"}
 
 
@@ -47,13 +50,20 @@ def load_article(sections_path: Path) -> Article:
 
 
 def _override_byline(check: Checker, data: LineDict, header: Header) -> Header:
-    """Let the sections file name the author and place when the byline is not `Name, Place`."""
+    """Let the sections file name the author, place and date when parsing the header cannot.
+
+    An override is taken as written, whether or not parsing found anything there: these are labels
+    shown beside quotes, never quoted as article text.
+    """
     author = check.string(data, "author", "") or header.author
     place = check.string(data, "place", "") or header.place
-    for key, value in (("author", author), ("place", place)):
-        if key in data and value not in header.byline:
-            check.add(data.line_of(key), key, f"{value!r} is not in the byline {header.byline!r}")
-    return Header(header.title, header.subtitle, header.byline, author, place, header.end)
+    raw_date = data.get("date")
+    # An unquoted `date: 2016-07-18` reaches us as a date object, not text.
+    if isinstance(raw_date, datetime.date):
+        date = raw_date.isoformat()
+    else:
+        date = check.string(data, "date", "") or header.date
+    return replace(header, author=author, place=place, date=date)
 
 
 def _sections(

@@ -8,6 +8,7 @@ import aiohttp
 import discord
 
 from bot.core.article import Article, location
+from bot.core.header import credit
 from bot.core.render import block_quote, render_outline, render_summary
 from bot.core.summary import Summary
 from bot.core.text import truncate
@@ -48,7 +49,8 @@ def render_reply(article: Article, reply: Reply) -> Rendered:
             description=fit_quote(reply.lead or "", reply.quote.text, MAX_EMBED_DESCRIPTION),
             colour=COLOUR,
         )
-        embed.set_footer(text=truncate(f"{article.title} — {article.header.author}", 2048))
+        footer = " — ".join(part for part in (article.title, credit(article.header)) if part)
+        embed.set_footer(text=truncate(footer, 2048))
         return Rendered(embed=embed)
     text = reply.message
     if reply.suggestions:
