@@ -68,3 +68,15 @@ def test_real_english_words_are_not_corrected(engine: Engine, word: str) -> None
 def test_typos_are_still_corrected(engine: Engine, typo: str, meant: str) -> None:
     """A misspelling that is no English word is still corrected to the article's word."""
     assert meant in engine.matcher.prepare(f"what about {typo}").words
+
+
+@pytest.mark.parametrize("question", ["did putin really meet kerry?"])
+def test_two_close_quotes_from_one_section_are_no_choice(engine: Engine, question: str) -> None:
+    """When the close rivals all quote the same section, the top one answers, with no menu:
+    either way the reader gets the right part of the article."""
+    ranked = engine.rank(question)
+    assert ranked[1].score >= ranked[0].score - 2, "the premise: a near tie"
+    reply, _ = engine.turn(question, None)
+    assert reply.kind is ReplyKind.ANSWER, reply.kind
+    assert reply.intent_id == ranked[0].intent_id
+    assert reply.section_id == "putin-meets-kerry"

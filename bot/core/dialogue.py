@@ -220,7 +220,7 @@ class Engine:
         return top
 
     def _rivals(self, top: Candidate, ranked: list[Candidate]) -> list[Candidate]:
-        """Other answers within the margin that would quote something else."""
+        """Other answers within the margin that would quote another part of the article."""
         top_intent = self.intents.by_id[top.intent_id]
         floor = max(self.settings.answer_threshold, top.score - self.settings.ambiguity_margin)
         rivals = []
@@ -228,9 +228,7 @@ class Engine:
             other = self.intents.by_id[cand.intent_id]
             if cand is top:
                 continue
-            if cand.score >= floor and (
-                other.span != top_intent.span or other.kind != top_intent.kind
-            ):
+            if cand.score >= floor and not _same_passage(top_intent, other):
                 rivals.append(cand)
         return rivals[: self.settings.max_suggestions - 1]
 
@@ -318,3 +316,13 @@ class Engine:
         if not label.endswith("?"):
             label += "?"
         return Suggestion(intent.id, label, intent.section, score)
+
+
+def _same_passage(top: Intent, other: Intent) -> bool:
+    """Two answers from one section are no real choice: the reader gets the right part of the
+    article either way, and the other quote is a "more" or a follow-up away."""
+    if other.kind != top.kind:
+        return False
+    return other.span == top.span or (
+        top.kind is IntentKind.ANSWER and top.section is not None and other.section == top.section
+    )
