@@ -34,7 +34,7 @@ from bot.core.index import (
 )
 from bot.core.intents import Intent, IntentSet
 from bot.core.matchtypes import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
-from bot.core.semantic import SemanticIndex, WordVectors, load_vectors
+from bot.core.semantic import NumberedWords, SemanticIndex, WordVectors, load_vectors
 from bot.core.spelling import Speller, is_english
 from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
 
@@ -99,7 +99,7 @@ class Matcher:
         self._normalised: list[str] = []
         self._owner: list[int] = []
         self._shown: dict[int, str] = {}
-        self._example_words: list[list[str]] = []
+        self._example_words = NumberedWords()
         terms_texts, full_texts, bags, raw_words = self._read(intents, ranked, article_text)
         self._semantic = SemanticIndex(vectors or load_vectors(), self._example_words, self._owner)
         del self._example_words
@@ -158,7 +158,7 @@ class Matcher:
                 # examples are ~9 MB of strings per form.
                 terms_texts.append(full if sorted_terms == full else sorted_terms)
                 full_texts.append(full)
-                self._example_words.append(words)
+                self._example_words.add(words)
                 self._normalised.append(example)
                 self._owner.append(rank)
             raw_words.update(self._bag_extras(intent, article_text, bag, quoted))

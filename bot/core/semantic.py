@@ -20,6 +20,7 @@ with a sum of tokens is the sum of its dot products with the tokens.
 from __future__ import annotations
 
 import importlib.util
+from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,7 @@ _DIMENSIONS = 256
 _WEIGHTS = "l2_supercat_256.safetensors"
 _TOKENIZER = "l2_supercat_tokenizer_config.json"
 # Texts of one length summed at once while building (bounds the temporary array).
-_CHUNK = 2048
+_CHUNK = 512
 
 
 class WordVectors:
@@ -120,35 +121,53 @@ def load_vectors() -> WordVectors:
     return WordVectors(tokenizer, np.asarray(table, dtype=np.float16))
 
 
+class NumberedWords:
+    """Examples as numbers while they are read: each distinct word once, each example a run of
+    word numbers. Keeping every example's word list instead held one string per word read."""
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self.flat = array("q")
+        self.lengths = array("q")
+
+    def add(self, words: Sequence[str]) -> None:
+        """Number one example's words."""
+        number = self.number
+        self.flat.extend(number.setdefault(w, len(number)) for w in words)
+        self.lengths.append(len(words))
+
+
 class SemanticIndex:
     """Each intent's best cosine similarity to a question, over its examples."""
 
     def __init__(
         self,
         vectors: WordVectors,
-        examples: Sequence[Sequence[str]],
+        examples: NumberedWords | Sequence[Sequence[str]],
         owners: Sequence[int],
         *,
         exact_limit: int = EXACT_EXAMPLES,
     ) -> None:
-        """``examples[k]`` (normalised words) belongs to the intent ranked ``owners[k]``."""
+        """Example ``k`` (normalised words) belongs to the intent ranked ``owners[k]``."""
         self._vectors = vectors
+        if not isinstance(examples, NumberedWords):
+            numbered = NumberedWords()
+            for example in examples:
+                numbered.add(example)
+            examples = numbered
         order = np.argsort(np.asarray(owners, dtype=np.int64), kind="stable")
         # Examples grouped by intent: the intent ranked _ranks[k] owns examples _first[k]..
         self._ranks, self._first = np.unique(np.asarray(owners)[order], return_index=True)
         self._position = {int(r): k for k, r in enumerate(self._ranks.tolist())}
         self._last = np.append(self._first[1:], len(order))
-        # Each distinct word once: its vector is a row of ``words``.
-        number: dict[str, int] = {}
-        grouped = [examples[k] for k in order.tolist()]
-        lengths = np.fromiter(map(len, grouped), dtype=np.int64, count=len(grouped))
-        flat = np.fromiter(
-            (number.setdefault(w, len(number)) for words in grouped for w in words),
-            dtype=np.int64,
-            count=int(lengths.sum()),
-        )
-        words = vectors.words(list(number))
-        self.exact = len(grouped) <= exact_limit
+        # Each distinct word once: its vector is a row of ``words``; examples in intent order.
+        read_lengths = np.frombuffer(examples.lengths, dtype=np.int64)
+        read_flat = np.frombuffer(examples.flat, dtype=np.int64)
+        starts = np.cumsum(read_lengths) - read_lengths
+        lengths = read_lengths[order]
+        flat = read_flat[_ranges(starts[order], lengths)]
+        words = vectors.words(list(examples.number))
+        self.exact = len(order) <= exact_limit
         self._matrix: Matrix | None = None
         if self.exact:
             self._matrix = _unit(grouped_sums(words, flat, lengths))

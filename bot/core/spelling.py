@@ -17,9 +17,13 @@ memoised: the same typo is asked again and again.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
+import msgpack
 from rapidfuzz import fuzz, process
 
 # Words shorter than this are never corrected, nor offered as corrections.
@@ -33,14 +37,24 @@ ENGLISH_ZIPF = 3.0
 
 @lru_cache(maxsize=1)
 def load_english() -> frozenset[str]:
-    """The common English words (wordfreq's list, in its wheel), read once (~0.2 s).
+    """The common English words, from wordfreq's "small" list in its wheel, read once.
 
-    The composition root reads it at start; anything else gets it at the first unknown word.
+    The file is read directly (gzipped msgpack: a header, then one list of words per centibel of
+    frequency, most frequent first): importing wordfreq pulls in ftfy and friends, which took
+    longer than reading the list. The composition root reads it at start; anything else gets it
+    at the first unknown word.
     """
-    from wordfreq import get_frequency_dict, zipf_to_freq
-
-    floor = zipf_to_freq(ENGLISH_ZIPF)
-    return frozenset(w for w, f in get_frequency_dict("en").items() if f >= floor)
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("wordfreq is not installed")
+    path = Path(spec.origin).parent / "data" / "small_en.msgpack.gz"
+    with gzip.open(path, "rb") as packed:
+        header, *buckets = msgpack.unpack(packed, raw=False)
+    if header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"{path}: not a wordfreq cBpack file")
+    # Bucket i holds the words of frequency 10 ** (-i / 100); Zipf z means 10 ** (z - 9).
+    last = round((9 - ENGLISH_ZIPF) * 100)
+    return frozenset(word for bucket in buckets[: last + 1] for word in bucket)
 
 
 def is_english(word: str) -> bool:
