@@ -42,7 +42,7 @@ class Config:
     intents: Path = Path("intents")
     database: Path = Path("data/article-bot.db")
     # What loading the intents built, read back on the next start (None: not kept).
-    intent_cache: Path | None = Path("data/intent-cache.pickle")
+    intent_cache: Path | None = Path("data/intent-snapshot.msgpack")
     reload_seconds: float = 2.0
     matching: MatchSettings = field(default_factory=MatchSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)

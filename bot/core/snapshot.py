@@ -9,33 +9,43 @@ matching code or settings changed, every file's checked result is reused and the
 (the fingerprints: ``bot.core.fingerprint``).
 
 A snapshot is a cache: a missing, stale, truncated or unreadable one is a miss, never an error,
-and it is written atomically (temporary file, fsync, rename). It is a pickle, so it must live
-where only the bot writes (its data folder, beside the database): whoever can write it can run
-code as the bot, as whoever can write the bot's own source can.
+and it is written atomically (temporary file, fsync, rename, mode 0600). It is plain data
+(``bot.core.plaindata``: msgpack, never a pickle), so reading a planted file cannot run code;
+still, a file that is a symlink, not the bot's own, or writable by others is refused unread.
+The header (format, the contexts it was built in) comes first: a stale snapshot is told from
+it without reading the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
-import pickle
+import stat
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any
 
 from bot.core.filememo import Listing, Stamp
 from bot.core.fingerprint import FORMAT
 from bot.core.intent_files import Checked
 from bot.core.intents import IntentSet
 from bot.core.matcher import Matcher
+from bot.core.plaindata import PlainDataError, read_parts, write_part
 
 log = logging.getLogger(__name__)
 
-# Intent files per pickled part (see write_snapshot).
+# Intent files per part (see write_snapshot).
 CHUNK = 1000
+# The first bytes of a snapshot: anything else (an old pickle, a stray file) is a miss.
+MAGIC = b"article-bot snapshot 2\n"
+
+
+class RefusedSnapshot(Exception):
+    """A snapshot file that must not be read: a symlink, another user's, or writable by others."""
 
 
 @dataclass(frozen=True)
@@ -51,27 +61,34 @@ class Snapshot:
 
 
 def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapshot | None:
-    """The snapshot at ``path`` if one is there, readable and built in ``files_context``.
+    """The snapshot at ``path`` if one is there, safe to read, and built in ``files_context``.
 
     Its matcher is read only when it was built in the ``whole`` context; otherwise ``matcher``
     is None. Whether the files are still those of its ``listing`` is the caller's to compare.
-    Unpickling makes a million objects: call it with the collector paused, as ``Knowledge``
-    does for a whole load.
+    Reading makes a million objects: call it with the collector paused, as ``Knowledge`` does
+    for a whole load.
     """
     try:
-        with path.open("rb") as stream:
-            header = pickle.load(stream)
+        with _open_own(path) as stream:
+            if stream.read(len(MAGIC)) != MAGIC:
+                log.warning("ignoring the intent snapshot %s: not a snapshot of this version", path)
+                return None
+            parts = read_parts(stream)
+            header = next(parts)
             if not (isinstance(header, tuple) and header[:2] == (FORMAT, files_context)):
                 return None
             _, _, set_context, listing, chunks = header
             files: dict[str, tuple[Stamp, Checked]] = {}
             for _ in range(chunks):
-                files.update(pickle.load(stream))
-            matcher = _read_matcher(stream) if set_context == whole else None
+                files.update(next(parts))
+            matcher = _read_matcher(parts) if set_context == whole else None
     except FileNotFoundError:
         return None
-    except Exception as exc:  # a broken cache is only a miss
-        log.warning("ignoring the intent snapshot %s: %s", path, exc)
+    except RefusedSnapshot as exc:
+        log.warning("refusing the intent snapshot %s: %s; rebuilding it", path, exc)
+        return None
+    except (OSError, PlainDataError, StopIteration, TypeError, ValueError) as exc:
+        log.warning("ignoring the intent snapshot %s (%s); rebuilding it", path, exc)
         return None
     if any(name not in files for name, _ in listing):
         return None
@@ -81,6 +98,26 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
         tuple(name for name, _ in listing),
     )
     return Snapshot(files_context, set_context, files, listing, intents, matcher)
+
+
+@contextlib.contextmanager
+def _open_own(path: Path) -> Iterator[IO[bytes]]:
+    """Open ``path`` for reading only if it is a regular file of ours that no one else can write."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
+            raise RefusedSnapshot("it is a symbolic link") from exc
+        raise
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RefusedSnapshot("it is not a regular file")
+        if info.st_uid != os.geteuid():
+            raise RefusedSnapshot(f"it belongs to user {info.st_uid}, not to the bot's user")
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise RefusedSnapshot("others can write it")
+        yield stream
 
 
 class SnapshotWriter:
@@ -133,11 +170,12 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> None:
     header = (FORMAT, snapshot.files_context, snapshot.set_context, snapshot.listing, len(chunks))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as stream:
-            # In parts, each pickled with a memo of its own: one pickle remembering every object
-            # it wrote would hold ~50 MB more at 10k intents. The header alone tells a stale one.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        with os.fdopen(os.open(temporary, flags, 0o600), "wb") as stream:
+            stream.write(MAGIC)
+            # In parts: each is encoded on its own, so only one part's bytes are held at once.
             for part in (header, *chunks):
-                pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                write_part(stream, part)
             _write_matcher(stream, snapshot.matcher)
             stream.flush()
             os.fsync(stream.fileno())
@@ -148,19 +186,22 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _write_matcher(stream: BinaryIO, matcher: Matcher | None) -> None:
-    # Attribute by attribute, for the same reason as the chunks: each part's memo keeps
-    # everything it pickled alive until the part is done.
+def _write_matcher(stream: IO[bytes], matcher: Matcher | None) -> None:
+    # Attribute by attribute, for the same reason as the chunks.
     state = {} if matcher is None else matcher.__getstate__()
-    pickle.dump(len(state), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    for item in state.items():
-        pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    write_part(stream, len(state))
+    for name, value in state.items():
+        write_part(stream, (name, value))
 
 
-def _read_matcher(stream: BinaryIO) -> Matcher | None:
-    count = pickle.load(stream)
+def _read_matcher(parts: Iterator[Any]) -> Matcher | None:
+    count = next(parts)
     if not count:
         return None
     matcher = Matcher.__new__(Matcher)
-    matcher.__setstate__(dict(pickle.load(stream) for _ in range(count)))
+    state = {}
+    for _ in range(count):
+        name, value = next(parts)
+        state[name] = value
+    matcher.__setstate__(state)
     return matcher
