@@ -17,6 +17,14 @@ from bot.core.turns import DialogueSettings
 from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, read_yaml
 from bot.errors import ConfigError
 
+# A Discord role id. Never a role name: anyone who may create roles on a server can name one
+# "Moderator".
+RoleId = typing.NewType("RoleId", int)
+_ROLE_NAME_REFUSED = (
+    "role names are not accepted (anyone who can create roles could name one so): use the "
+    "role's id (Server Settings > Roles > right-click > Copy Role ID)"
+)
+
 
 @dataclass(frozen=True)
 class DiscordSettings:
@@ -24,7 +32,7 @@ class DiscordSettings:
 
     channels: tuple[str, ...] = ()
     guilds: tuple[str, ...] = ()
-    moderator_roles: tuple[str, ...] = ()
+    moderator_roles: tuple[RoleId, ...] = ()
     cooldown_seconds: float = 3.0
     cooldown_burst: int = 3
     log_channel: str | None = None
@@ -131,6 +139,13 @@ def _coerce(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
 
 
 def _scalar(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
+    if hint is RoleId:
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            check.add(line, key, f"{value!r}: {_ROLE_NAME_REFUSED}")
+            return _BAD
+        return RoleId(value)
     if hint is bool:
         ok = isinstance(value, bool)
     elif hint is int:

@@ -49,14 +49,18 @@ class Running:
 def write_config(folder: Path, fake: FakeDiscord, discord_settings: str) -> Path:
     """A config.yaml using the shipped article, a copy of the intents and a fresh database.
 
-    ``{channel_id}`` in ``discord_settings`` stands for the fake's default channel.
+    ``{channel_id}`` in ``discord_settings`` stands for the fake's default channel, and
+    ``{moderator_role}`` for the id of its role named "Moderator" (made here if missing).
     """
+    role = fake.world.guild.role_named("Moderator") or fake.add_role("Moderator")
     shutil.copytree(ROOT / "intents", folder / "intents")
     config = folder / "config.yaml"
     config.write_text(
         f"sections: {ROOT / 'seeds' / 'sections.yaml'}\nintents: intents\ndatabase: bot.db\n"
         f"discord:\n  api_base: {fake.api_base}\n  gateway_url: {fake.gateway_url}\n"
-        f"{discord_settings.replace('{channel_id}', str(fake.channel_id))}",
+        + discord_settings.replace("{channel_id}", str(fake.channel_id)).replace(
+            "{moderator_role}", str(role.id)
+        ),
         encoding="utf-8",
     )
     return config

@@ -32,7 +32,7 @@ shared_loop = pytest.mark.asyncio(loop_scope="module")  # the loop of the module
 
 Json = dict[str, Any]
 ARTICLE = (ROOT / "seeds" / "article.txt").read_text(encoding="utf-8")
-SETTINGS = "  cooldown_seconds: 0\n  moderator_roles: [Moderator]\n"
+SETTINGS = "  cooldown_seconds: 0\n  moderator_roles: [{moderator_role}]\n"
 NO_PINGS = {"parse": [], "replied_user": False}
 
 

@@ -14,9 +14,10 @@ from bot.app import freeze_loaded_objects
 from bot.discord.cogs.ask import AskCog
 from bot.discord.cogs.moderation import IntentGroup, ModerationCog
 from bot.discord.cogs.summaries import SummaryCog
-from bot.discord.context import Services
+from bot.discord.context import Services, services_of
 from bot.discord.modals import MakeIntentButton
 from bot.discord.render import NO_PINGS, safe_text
+from bot.discord.replies import respond
 from bot.discord.views import DYNAMIC_ITEMS
 from bot.errors import ArticleBotError, IntentError
 from bot.messages import GENERIC, user_message
@@ -47,7 +48,7 @@ class ArticleTree(app_commands.CommandTree[Any]):
         if isinstance(error, app_commands.CheckFailure):
             text = str(error) or "You can't use this command here."
         elif isinstance(cause, ArticleBotError):
-            text = user_message(cause)
+            text = user_message(cause, services_of(interaction).app.knowledge.intents_dir)
         else:
             name = getattr(interaction.command, "qualified_name", "?")
             log.error("command %s failed", name, exc_info=cause)
@@ -126,7 +127,8 @@ class ArticleBot(commands.Bot):
             return
         text = "Intent files changed but were rejected; the last good set is still in force.\n"
         try:
-            await channel.send(safe_text(text + user_message(error)), allowed_mentions=NO_PINGS)
+            shown = user_message(error, self.services.app.knowledge.intents_dir)
+            await channel.send(safe_text(text + shown), allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             log.warning("could not post the reload error to channel %s", channel_id)
 
@@ -156,7 +158,4 @@ class ShardedArticleBot(ArticleBot, commands.AutoShardedBot):
 
 
 async def _send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    await respond(interaction, text, ephemeral=True)

@@ -46,10 +46,11 @@ def conversation_key(guild_id: int | None, channel_id: int | None, user_id: int)
 
 
 def is_moderator(member: discord.abc.User, settings: DiscordSettings) -> bool:
-    """Manage Server, or a role named (or id'd) in ``discord.moderator_roles``."""
+    """Manage Server, or a role whose id is in ``discord.moderator_roles`` (ids only: names can
+    be given to any role by whoever may create one)."""
     if not isinstance(member, discord.Member):
         return False
     if member.guild_permissions.manage_guild:
         return True
     allowed = set(settings.moderator_roles)
-    return any(role.name in allowed or str(role.id) in allowed for role in member.roles)
+    return any(role.id in allowed for role in member.roles)

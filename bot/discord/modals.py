@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from typing import Any
 
 import discord
 
 from bot.authoring import IntentDraft
 from bot.discord.context import services_of
-from bot.discord.render import NO_PINGS, safe_text
+from bot.discord.render import safe_text
+from bot.discord.replies import respond
 from bot.discord.views import moderator_only
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
@@ -46,15 +48,18 @@ class IntentModal(discord.ui.Modal, title="Add an intent"):
         label="Lead sentence (optional)", required=False, max_length=300, custom_id="lead"
     )
 
-    def __init__(self, *, question: str = "", section: str = "") -> None:
-        super().__init__(custom_id="ab:intent-add")
+    def __init__(self, *, opener: int, question: str = "", section: str = "") -> None:
+        # One custom_id per form: discord.py keeps open modals by custom_id, so two moderators
+        # with the same id open at once would have one form silently replaced by the other.
+        super().__init__(custom_id=f"ab:intent-add:{opener}:{secrets.token_hex(6)}")
+        self.opener = opener
         self.examples.default = question[:4000] or None
         self.section.default = section[:64] or None
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         """Validate like `check`, write the file, reload, and say what was added."""
-        if not moderator_only(interaction):
-            await interaction.response.send_message(REFUSED, ephemeral=True)
+        if interaction.user.id != self.opener or not moderator_only(interaction):
+            await respond(interaction, REFUSED, ephemeral=True)
             return
         svc = services_of(interaction)
         draft = IntentDraft.from_form(
@@ -67,14 +72,11 @@ class IntentModal(discord.ui.Modal, title="Add an intent"):
         try:
             intent = await svc.author.add(draft)
         except DataFileError as exc:
-            await interaction.response.send_message(
-                form_errors(exc), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            await respond(interaction, form_errors(exc), ephemeral=True)
             return
         except ArticleBotError as exc:
-            await interaction.response.send_message(
-                user_message(exc), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            root = svc.app.knowledge.intents_dir
+            await respond(interaction, user_message(exc, root), ephemeral=True)
             return
         await svc.app.store.audit(
             str(interaction.user.id),
@@ -85,9 +87,7 @@ class IntentModal(discord.ui.Modal, title="Add an intent"):
             f"Added intent `{intent.id}` → section `{intent.section}` with "
             f"{len(intent.examples)} examples. It answers from now on."
         )
-        await interaction.response.send_message(
-            safe_text(text), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await respond(interaction, safe_text(text), ephemeral=True)
 
 
 def form_errors(error: DataFileError) -> str:
@@ -120,13 +120,14 @@ class MakeIntentButton(discord.ui.DynamicItem[Item], template=r"ab:mk:(?P<t>\d+)
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Moderators only, checked now (a role may have been lost since the list was posted)."""
         if not moderator_only(interaction):
-            await interaction.response.send_message(REFUSED, ephemeral=True)
+            await respond(interaction, REFUSED, ephemeral=True)
             return
         svc = services_of(interaction)
         turn = await svc.app.store.turn(self.turn_id)
         question = turn.question if turn else ""
         section = turn.section if turn and turn.section else guess_section(interaction, question)
-        await interaction.response.send_modal(IntentModal(question=question, section=section))
+        modal = IntentModal(opener=interaction.user.id, question=question, section=section)
+        await interaction.response.send_modal(modal)
 
 
 def guess_section(interaction: discord.Interaction[Any], question: str) -> str:

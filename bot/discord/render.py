@@ -39,6 +39,12 @@ def safe_text(text: str, limit: int = MAX_CONTENT) -> str:
     return truncate(text, limit)
 
 
+def plain(text: str) -> str:
+    """Text written by moderators (an intent's lead, reply or examples) shown as typed: no
+    markdown, so it can never pose as a block quote of the article or hide a masked link."""
+    return discord.utils.escape_markdown(text)
+
+
 def render_reply(article: Article, reply: Reply) -> Rendered:
     """Render a turn: an embed quoting the article for answers, short text otherwise."""
     if reply.kind is ReplyKind.ANSWER and reply.quote is not None and reply.section_id:
@@ -46,15 +52,17 @@ def render_reply(article: Article, reply: Reply) -> Rendered:
         spot = location(reply.quote, section)
         embed = discord.Embed(
             title=truncate(f"{section.title} · {spot}" if spot else section.title, MAX_EMBED_TITLE),
-            description=fit_quote(reply.lead or "", reply.quote.text, MAX_EMBED_DESCRIPTION),
+            description=fit_quote(plain(reply.lead or ""), reply.quote.text, MAX_EMBED_DESCRIPTION),
             colour=COLOUR,
         )
         footer = " — ".join(part for part in (article.title, credit(article.header)) if part)
         embed.set_footer(text=truncate(footer, 2048))
         return Rendered(embed=embed)
-    text = reply.message
+    # Only the article is ever quoted: every other reply is plain text (the bot's own words,
+    # or an intent's reply and examples as moderators wrote them).
+    text = plain(reply.message)
     if reply.suggestions:
-        text += "\n" + "\n".join(f"• {s.label}" for s in reply.suggestions)
+        text += "\n" + "\n".join(f"• {plain(s.label)}" for s in reply.suggestions)
     return Rendered(content=safe_text(text))
 
 

@@ -13,7 +13,8 @@ import discord
 
 from bot.core.turns import Reply, State
 from bot.discord.context import Services, conversation_key, is_moderator, services_of
-from bot.discord.render import DELIVERY_ERRORS, NO_PINGS, button_label, render_reply
+from bot.discord.render import DELIVERY_ERRORS, button_label, render_reply
+from bot.discord.replies import cooled_down, respond
 from bot.service import TurnResult
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class MoreButton(discord.ui.DynamicItem[Item], template=r"ab:more:(?P<s>[a-z0-9-
         """Quote the next sentences."""
         svc = services_of(interaction)
         if not svc.app.knowledge.article.has_section(self.section_id):
-            await interaction.response.send_message("That passage is gone.", ephemeral=True)
+            await respond(interaction, "That passage is gone.", ephemeral=True)
+            return
+        if await cooled_down(interaction, svc):
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
         result = await svc.app.service.more(key, State(None, self.section_id, self.cursor))
@@ -76,7 +79,9 @@ class PickButton(discord.ui.DynamicItem[Item], template=r"ab:pick:(?P<i>[a-z0-9-
         """Answer the chosen intent."""
         svc = services_of(interaction)
         if svc.app.knowledge.intents.get(self.intent_id) is None:
-            await interaction.response.send_message("That answer was removed.", ephemeral=True)
+            await respond(interaction, "That answer was removed.", ephemeral=True)
+            return
+        if await cooled_down(interaction, svc):
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
         await send_result(interaction, svc, await svc.app.service.choose(key, self.intent_id))
@@ -109,7 +114,7 @@ class VoteButton(discord.ui.DynamicItem[Item], template=r"ab:vote:(?P<t>\d+):(?P
             self.turn_id, str(interaction.user.id), 1 if self.vote == "up" else -1
         )
         text = "Thanks for the feedback!" if ok else "That answer is no longer on record."
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, text, ephemeral=True)
 
 
 def reply_view(result: TurnResult) -> discord.ui.View | None:
@@ -154,14 +159,11 @@ async def send_result(
 ) -> None:
     """Answer an interaction with a rendered reply and its buttons."""
     rendered = render_reply(svc.app.knowledge.article, result.reply)
-    kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
-    if rendered.embed is not None:
-        kwargs["embed"] = rendered.embed
     try:
         with released(reply_view(result)) as view:
-            if view is not None:
-                kwargs["view"] = view
-            await interaction.response.send_message(rendered.content, **kwargs)
+            await respond(
+                interaction, rendered.content, embed=rendered.embed, view=view, ephemeral=ephemeral
+            )
     except DELIVERY_ERRORS as exc:  # discord.py has already retried what it could
         log.error("answer to interaction %s failed: %s", interaction.id, exc)
         await svc.app.store.record_delivery_failure(result.turn_id, str(exc))

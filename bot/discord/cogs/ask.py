@@ -10,16 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.context import Services, conversation_key, services_of
-from bot.discord.render import DELIVERY_ERRORS, NO_PINGS, render_reply
+from bot.discord.render import DELIVERY_ERRORS, render_reply
+from bot.discord.replies import cooldown_note, cooled_down
 from bot.discord.views import released, reply_view, send_result
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@!?(\d+)>")
-
-
-def cooldown_note(wait: float) -> str:
-    """The one sentence a user gets when asking faster than the cooldown allows."""
-    return f"Easy there — you can ask again in {wait:.0f}s."
 
 
 class AskCog(commands.Cog):
@@ -61,9 +57,7 @@ class AskCog(commands.Cog):
             if not cooldown.first_refusal(who):
                 return  # one note per window; a flood of notes would be worse than the flood
             note = cooldown_note(wait)
-            await message.reply(
-                note, allowed_mentions=NO_PINGS, mention_author=False, delete_after=max(wait, 3.0)
-            )
+            await message.reply(note, mention_author=False, delete_after=max(wait, 3.0))
             return
         key = conversation_key(
             message.guild.id if message.guild else None, message.channel.id, message.author.id
@@ -76,7 +70,6 @@ class AskCog(commands.Cog):
                     content=rendered.content,
                     embeds=[rendered.embed] if rendered.embed else [],
                     view=view or discord.utils.MISSING,
-                    allowed_mentions=NO_PINGS,
                     mention_author=False,
                 )
         except DELIVERY_ERRORS as exc:  # discord.py has already retried 429s and 5xx
@@ -95,10 +88,7 @@ class AskCog(commands.Cog):
     ) -> None:
         """Ask a question about the article; the answer quotes it."""
         svc = services_of(interaction)
-        wait = svc.cooldown.retry_after(str(interaction.user.id))
-        if wait > 0:
-            text = cooldown_note(wait)
-            await interaction.response.send_message(text, ephemeral=True)
+        if await cooled_down(interaction, svc):
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
         result = await svc.app.service.ask(key, question)

@@ -13,7 +13,8 @@ from bot.core.intents import IntentKind
 from bot.core.text import truncate
 from bot.discord.context import Services, services_of
 from bot.discord.modals import REFUSED, IntentModal, MakeIntentButton
-from bot.discord.render import COLOUR, MAX_EMBED_DESCRIPTION, NO_PINGS, safe_text
+from bot.discord.render import COLOUR, MAX_EMBED_DESCRIPTION, safe_text
+from bot.discord.replies import respond
 from bot.discord.views import moderator_only, released
 from bot.errors import IntentError
 from bot.messages import user_message
@@ -41,7 +42,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
     @moderators()
     async def add(self, interaction: discord.Interaction) -> None:
         """Add an intent through a form (id, section, examples, optional quote and lead)."""
-        await interaction.response.send_modal(IntentModal())
+        await interaction.response.send_modal(IntentModal(opener=interaction.user.id))
 
     @app_commands.command(name="remove")
     @app_commands.describe(id="The id of an intent added from Discord")
@@ -51,7 +52,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
         svc = services_of(interaction)
         path = await svc.author.remove(id)
         await svc.app.store.audit(str(interaction.user.id), "intent.remove", f"{id} ({path.name})")
-        await interaction.response.send_message(f"Removed intent `{id}`.", ephemeral=True)
+        await respond(interaction, f"Removed intent `{id}`.", ephemeral=True)
 
     @app_commands.command(name="list")
     @app_commands.describe(section="Only intents of this section id")
@@ -71,7 +72,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
             colour=COLOUR,
             description=truncate(text, MAX_EMBED_DESCRIPTION),
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="test")
     @app_commands.describe(question="A question to try")
@@ -89,9 +90,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
             f" → `{reply.intent_id}`" if reply.intent_id else ""
         )
         text = "\n".join([outcome, *rows]) if rows else outcome + "\nNo candidates."
-        await interaction.response.send_message(
-            safe_text(text), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await respond(interaction, safe_text(text), ephemeral=True)
 
     @app_commands.command(name="reload")
     @moderators()
@@ -101,14 +100,14 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
         try:
             intents = await svc.watcher.reload(f"/intent reload by {interaction.user.id}")
         except IntentError as exc:
-            await interaction.response.send_message(
-                safe_text(user_message(exc)), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            shown = user_message(exc, svc.app.knowledge.intents_dir)
+            await respond(interaction, shown, ephemeral=True)
             return
         await svc.app.store.audit(
             str(interaction.user.id), "intent.reload", f"{len(intents.intents)} intents"
         )
-        await interaction.response.send_message(
+        await respond(
+            interaction,
             f"Reloaded {len(intents.intents)} intents from {len(intents.files)} files.",
             ephemeral=True,
         )
@@ -128,7 +127,7 @@ class ModerationCog(commands.Cog):
         """Recent questions that got no answer, most frequent first."""
         rows = await services_of(interaction).app.store.unanswered(limit=5)
         if not rows:
-            await interaction.response.send_message("Every question got an answer.", ephemeral=True)
+            await respond(interaction, "Every question got an answer.", ephemeral=True)
             return
         # Users' words shown to moderators: markdown escaped so a question cannot restyle the list.
         lines = [
@@ -139,9 +138,7 @@ class ModerationCog(commands.Cog):
         for n, row in enumerate(rows, 1):
             view.add_item(MakeIntentButton(row.last_turn_id, f"Make intent #{n}"))
         with released(view):
-            await interaction.response.send_message(
-                safe_text("\n".join(lines)), view=view, ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            await respond(interaction, safe_text("\n".join(lines)), view=view, ephemeral=True)
 
     @app_commands.command(name="stats")
     @app_commands.default_permissions(manage_guild=True)
@@ -160,4 +157,4 @@ class ModerationCog(commands.Cog):
         ):
             text = "\n".join(f"`{k}` {v}" for k, v in pairs[:10]) or "—"
             embed.add_field(name=title, value=truncate(text, 1024), inline=False)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed, ephemeral=True)

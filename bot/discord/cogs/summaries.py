@@ -16,6 +16,7 @@ from bot.discord.render import (
     outline_embed,
     summary_embed,
 )
+from bot.discord.replies import cooled_down, respond
 
 MAX_CHOICES = 25
 
@@ -32,11 +33,14 @@ class SummaryCog(commands.Cog):
     )
     async def summary(self, interaction: discord.Interaction, section: str | None = None) -> None:
         """Summary of the article, or of one section."""
-        article = services_of(interaction).app.knowledge.article
+        svc = services_of(interaction)
+        if await cooled_down(interaction, svc):
+            return
+        article = svc.app.knowledge.article
         # The terminal's /summary reads its argument the same way (bot.core.summary).
         section_id = resolve_section(article, section) if section and section.strip() else None
         embed = summary_embed(summarise(article, section_id))
-        await interaction.response.send_message(embed=embed)
+        await respond(interaction, embed=embed)
 
     @summary.autocomplete("section")
     async def section_choices(
@@ -54,8 +58,11 @@ class SummaryCog(commands.Cog):
     @app_commands.command(name="sections")
     async def sections(self, interaction: discord.Interaction) -> None:
         """The article's outline: section ids, titles and paragraphs."""
-        article = services_of(interaction).app.knowledge.article
-        await interaction.response.send_message(embed=outline_embed(article))
+        svc = services_of(interaction)
+        if await cooled_down(interaction, svc):
+            return
+        article = svc.app.knowledge.article
+        await respond(interaction, embed=outline_embed(article))
 
     @app_commands.command(name="quote")
     @app_commands.describe(paragraph="Paragraph number, as shown by ¶N")
@@ -63,7 +70,10 @@ class SummaryCog(commands.Cog):
         self, interaction: discord.Interaction, paragraph: app_commands.Range[int, 1, 10_000]
     ) -> None:
         """One paragraph of the article, verbatim."""
-        article = services_of(interaction).app.knowledge.article
+        svc = services_of(interaction)
+        if await cooled_down(interaction, svc):
+            return
+        article = svc.app.knowledge.article
         quote = article.paragraph(paragraph)
         section = article.section(quote.section_id)
         embed = discord.Embed(
@@ -71,4 +81,4 @@ class SummaryCog(commands.Cog):
             description=fit_quote("", quote.text, MAX_EMBED_DESCRIPTION),
             colour=COLOUR,
         )
-        await interaction.response.send_message(embed=embed)
+        await respond(interaction, embed=embed)
