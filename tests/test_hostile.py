@@ -25,7 +25,7 @@ from bot.discord.render import render_reply
 from bot.discord.views import reply_view
 from bot.service import TurnResult
 from tests.conftest import ROOT
-from tests.discord_harness import Running, quote_of, running_bot
+from tests.discord_harness import Running, custom_ids, quote_of, running_bot
 from tests.fakediscord import FakeUser
 
 shared_loop = pytest.mark.asyncio(loop_scope="module")  # the loop of the module's bot
@@ -328,6 +328,25 @@ async def test_token_is_never_logged_or_posted(
         assert secret not in logged
         assert secret not in posted
         assert secret.encode() not in stored
+
+
+@shared_loop
+async def test_interaction_tokens_never_reach_the_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With DEBUG logging, the tokens of slash commands and button clicks (which let their holder
+    answer as the bot) appear in no log record, though discord.py dumps events and URLs."""
+    caplog.set_level(logging.DEBUG)
+    async with running_bot(tmp_path, SETTINGS) as run:
+        slash = await run.fake.run_slash("ask", {"question": "what does russia gain"})
+        assert slash.message is not None
+        more = next(c for c in custom_ids(slash.message) if c.startswith("ab:more:"))
+        clicked = await run.fake.click(slash.message, more)
+        tokens = [slash.record.token, clicked.record.token]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "INTERACTION_CREATE" in logged or "/interactions/" in logged  # dumps were logged
+    for token in tokens:
+        assert token not in logged
 
 
 def test_dotenv_is_git_ignored() -> None:

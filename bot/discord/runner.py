@@ -15,6 +15,7 @@ import discord.gateway
 import discord.http
 import yarl
 
+from bot import redact
 from bot.app import App, build_app
 from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
@@ -43,6 +44,7 @@ def point_at(settings: DiscordSettings) -> None:
 def build_bot(app: App, **options: Any) -> ArticleBot:
     """Build the client around an App (the composition root for the Discord side)."""
     settings = app.config.discord
+    redact.install()  # discord.py's DEBUG dumps carry interaction tokens
     point_at(settings)
     use_stepping_gateway()
     services = Services(
