@@ -16,7 +16,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.intent_files import validate_documents
+from bot.core.intent_files import (
+    IntentLoader,
+    UnreadableFile,
+    read_intent_file,
+    validate_documents,
+)
 from bot.core.intents import INTENTS_VERSION, Intent
 from bot.core.knowledge import Knowledge
 from bot.core.text import normalise
@@ -88,10 +93,14 @@ class IntentAuthor:
             raise IntentError(problems)
         if self.knowledge.intents.get(draft.id) is not None or self.path_for(draft.id).exists():
             raise IntentExistsError(draft.id)
-        documents = [
-            (str(p), p.read_text(encoding="utf-8"))
-            for p in sorted(self.knowledge.intents_dir.glob("*.yaml"))
-        ]
+        # The files exactly as the loader lists and reads them (one function for both).
+        listing = IntentLoader().listing(self.knowledge.intents_dir)
+        try:
+            documents = [(name, read_intent_file(name)) for name, _ in listing]
+        except UnreadableFile as exc:
+            raise IntentError(
+                [Problem(str(self.knowledge.intents_dir), 1, "file", str(exc))]
+            ) from exc
         documents.append((str(self.path_for(draft.id)), draft.to_yaml()))
         intents = validate_documents(documents, self.knowledge.article)
         return intents.by_id[draft.id]

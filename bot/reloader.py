@@ -36,6 +36,8 @@ class IntentWatcher:
         self.on_error = on_error
         # What the knowledge loaded, not a second listing: an edit in between is seen at once.
         self._seen = knowledge.listing
+        # A changed listing waits here for the next look: only one seen twice is reloaded.
+        self._settling: Listing | None = None
         self._lock = asyncio.Lock()
 
     async def reload(self, reason: str) -> IntentSet:
@@ -56,10 +58,17 @@ class IntentWatcher:
             return intents
 
     async def check(self) -> bool:
-        """Reload if any file changed since the last look; return whether it did."""
+        """Reload once a change has settled: the files differ from what was loaded and are the
+        same as at the last look (so a file still being written is never loaded half-way).
+        Return whether it reloaded."""
         seen = await asyncio.to_thread(folder_signature, self.knowledge.intents_dir)
         if seen == self._seen:
+            self._settling = None
             return False
+        if seen != self._settling:
+            self._settling = seen
+            return False
+        self._settling = None
         with contextlib.suppress(IntentError):  # already logged and reported
             await self.reload("files changed")
         return True

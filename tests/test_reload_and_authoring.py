@@ -56,6 +56,7 @@ async def test_polling_picks_up_an_edit(knowledge: Knowledge) -> None:
     watcher = IntentWatcher(knowledge)
     assert not await watcher.check()
     (knowledge.intents_dir / "extra.yaml").write_text(draft().to_yaml(), encoding="utf-8")
+    assert not await watcher.check()  # seen once: it may still be being written
     assert await watcher.check()
     assert knowledge.intents.get("bellwether") is not None
     reply, _ = knowledge.engine.turn("tell me about the bellwether", None)
@@ -79,12 +80,35 @@ async def test_a_broken_edit_is_rejected_whole(knowledge: Knowledge) -> None:
         encoding="utf-8",
     )
     touch_later(broken)
+    assert not await watcher.check()
     assert await watcher.check()
     assert set(knowledge.intents.by_id) == before  # not even the good new file is half-loaded
     assert reported and f"{broken}:" in str(reported[0])
     assert "section: unknown section 'nowhere'" in str(reported[0])
     with pytest.raises(IntentError):
         await watcher.reload("manual")
+
+
+async def test_a_file_being_written_is_never_loaded_half_way(knowledge: Knowledge) -> None:
+    """A file written in two parts, with a look in between, is loaded only once whole: the
+    first half alone (a valid file with one intent of two) is never the set in force."""
+    watcher = IntentWatcher(knowledge)
+    first = draft("bellwether").to_yaml()
+    other = tuple(f"{e} weathervane" for e in EXAMPLES)
+    second = IntentDraft("weathervane", "turkey-coup", other, "failed military coup").to_yaml()
+    second_item = second[second.index("- id:") :]
+    target = knowledge.intents_dir / "zz-two.yaml"
+    target.write_text(first, encoding="utf-8")
+    assert not await watcher.check()
+    assert knowledge.intents.get("bellwether") is None
+    with target.open("a", encoding="utf-8") as stream:
+        stream.write(second_item)
+    touch_later(target)
+    assert not await watcher.check()  # changed again since the last look: still settling
+    assert knowledge.intents.get("bellwether") is None
+    assert await watcher.check()
+    assert knowledge.intents.get("bellwether") is not None
+    assert knowledge.intents.get("weathervane") is not None
 
 
 @pytest.fixture

@@ -66,19 +66,45 @@ def _plain(value: Any) -> Any:
 @pytest.mark.parametrize(
     "text",
     [
-        "a: &x hello\nb: *x\nc: !!str 12\nd: 12\ne: yes\nf: ~\ng: '12'\nh: [1, two, 3.5]\n",
-        "base: &b {k: v, n: 1}\nmerged:\n  <<: *b\n  n: 2\n",
-        "x: &l [a, 'b', \"c\\u00e9\"]\ny: [*l, *l]\nz: !!str\n",
+        "a: hello\nb: Q&A *x\nc: !!str 12\nd: 12\ne: yes\nf: ~\ng: '12'\nh: [1, two, 3.5]\n",
+        "x: [a, 'b', \"c\\u00e9\", '&l', '<<']\nz: !!str\n",
         "- !!binary aGk=\n- 2001-12-14\n- !!float 1\n- |\n  block\n  text\n- >-\n  folded\n",
         '2: two\nnull: n\nno: f\n"quoted": q\n',
     ],
-    ids=["scalars", "merge", "aliases", "tags", "keys"],
+    ids=["scalars", "quoted-marks", "tags", "keys"],
 )
 def test_values_are_what_pyyaml_builds(text: str) -> None:
     """Apart from lines, every value is the one PyYAML's safe loader builds: strings, tagged
-    scalars, anchors, aliases and merge keys (strings skip PyYAML's general path)."""
+    scalars (strings skip PyYAML's general path)."""
     expected = yaml.safe_load(text)
     if isinstance(expected, dict):  # keys are stringified, so `1: x` can be reported
         expected = {str(k): v for k, v in expected.items()}
     assert _plain(yamlsrc.parse_yaml(text)) == expected
     assert _plain(yaml.load(text, Loader=yamlsrc._LineLoader)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: &x hello\nb: *x\n", 1),
+        ("ok: 1\nbase: {k: v}\nmerged:\n  <<: {k: w}\n", 4),
+        ("ok: [a]\nx: &l [a, b]\ny: [*l, *l]\n", 2),
+    ],
+    ids=["anchor-alias", "merge-key", "list-alias"],
+)
+def test_anchors_aliases_and_merge_keys_are_refused(text: str, line: int) -> None:
+    """References are refused at the line of the first one, before anything is built."""
+    with pytest.raises(yamlsrc.YamlSyntaxError) as err:
+        yamlsrc.parse_yaml(text)
+    assert err.value.line == line and "aliases" in err.value.message
+
+
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
+    """The "billion laughs": nine levels of ten aliases each would be a billion strings."""
+    rows = ["a0: &a0 lol"]
+    for n in range(1, 10):
+        refs = ", ".join(f"*a{n - 1}" for _ in range(10))
+        rows.append(f"a{n}: &a{n} [{refs}]")
+    with pytest.raises(yamlsrc.YamlSyntaxError) as err:
+        yamlsrc.parse_yaml("\n".join(rows) + "\n")
+    assert err.value.line == 1

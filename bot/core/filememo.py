@@ -8,11 +8,13 @@ checked against and of the code checking them); another context is a miss.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Stamp = tuple[int, int, int]
 # A folder's files as (path, stamp), in load order.
@@ -20,11 +22,13 @@ Listing = tuple[tuple[str, Stamp], ...]
 
 
 def list_files(directory: Path, suffixes: tuple[str, ...]) -> Listing:
-    """Every file in ``directory`` ending in one of ``suffixes``, stamped.
+    """Every regular file in ``directory`` ending in one of ``suffixes``, stamped.
 
     Sorted by name within each suffix, suffixes in the order given; hidden files (editors' swap
-    files, authoring's temporary files) left out, as ``glob`` does. A file removed between
-    listing and stat is left out; an unreadable folder raises OSError.
+    files, authoring's temporary files, macOS's ``._x.yaml``) left out, as ``glob`` does. So are
+    folders, FIFOs, devices and symlinks that lead out of the folder or to anything but a regular
+    file (each logged once): reading one could hang or never end. A file removed between listing
+    and stat is left out; an unreadable folder raises OSError.
     """
     found: dict[str, list[tuple[str, Stamp]]] = {suffix: [] for suffix in suffixes}
     # Paths as str(directory / name) spells them, without a Path per file (10k files: -20 ms).
@@ -36,10 +40,31 @@ def list_files(directory: Path, suffixes: tuple[str, ...]) -> Listing:
                 continue
             suffix = next(s for s in suffixes if name.endswith(s))
             try:
+                if not _regular(entry, directory):
+                    _skipped(entry.path)
+                    continue
                 found[suffix].append((prefix + name, _stamp(entry.stat())))
             except FileNotFoundError:
                 continue
     return tuple(item for suffix in suffixes for item in sorted(found[suffix]))
+
+
+def _regular(entry: os.DirEntry[str], directory: Path) -> bool:
+    if not entry.is_symlink():
+        return entry.is_file(follow_symlinks=False)
+    target = os.path.realpath(entry.path)
+    inside = os.path.dirname(target) == os.path.realpath(directory)
+    return inside and os.path.isfile(target)
+
+
+_warned: set[str] = set()
+
+
+def _skipped(path: str) -> None:
+    # The folder is listed every few seconds: say it once per name, not at every look.
+    if path not in _warned and len(_warned) < 1000:
+        _warned.add(path)
+        log.warning("skipping %s: not a regular file in the folder", path)
 
 
 def _stamp(info: os.stat_result) -> Stamp:

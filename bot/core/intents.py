@@ -8,11 +8,28 @@ from enum import StrEnum
 
 from bot.core.article import Article, Span
 from bot.core.schema import Checker
-from bot.core.text import normalise
+from bot.core.text import normalise, truncate
 from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, parse_yaml
 
 INTENTS_VERSION = 1
 MIN_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class IntentLimits:
+    """How big intent data may be: a file, a list, a piece of text. Past these, a file is
+    refused with a message, before it can cost minutes and gigabytes to index."""
+
+    file_bytes: int = 1_000_000
+    examples: int = 200
+    example_chars: int = 300
+    text_chars: int = 2_000
+    list_items: int = 200
+    # What of a user's text an error message quotes.
+    echo_chars: int = 80
+
+
+LIMITS = IntentLimits()
 INTENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALLOWED_KEYS = frozenset(
     {
@@ -122,7 +139,7 @@ def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article)
     intent_id = check.string(entry, "id", f"intents[{index}]")
     where = intent_id or f"intents[{index}]"
     check.keys(entry, where, set(ALLOWED_KEYS), {"id", "examples"})
-    if intent_id is None:
+    if intent_id is None or not _within_limits(check, entry, where):
         return None
     if not INTENT_ID.match(intent_id):
         check.add(entry.line_of("id"), f"{where}.id", "use lowercase words joined by hyphens")
@@ -155,6 +172,33 @@ def _parse_intent(check: Checker, entry: LineDict, index: int, article: Article)
     )
 
 
+def _within_limits(check: Checker, entry: LineDict, where: str) -> bool:
+    """Record every field past ``LIMITS``; False if there was one (the intent is not read on)."""
+    before = len(check.problems)
+    for key, value in entry.items():
+        line, name = entry.line_of(key), f"{where}.{key}"
+        items = list(value.values()) if isinstance(value, LineDict) else value
+        if isinstance(items, LineList | list):
+            most = LIMITS.examples if key == "examples" else LIMITS.list_items
+            if len(items) > most:
+                check.add(line, name, f"has {len(items)} items; at most {most} are allowed")
+            chars = LIMITS.example_chars if key == "examples" else LIMITS.text_chars
+            texts = [t for t in items if isinstance(t, str)]
+        else:
+            chars, texts = LIMITS.text_chars, [value] if isinstance(value, str) else []
+        for text in texts:
+            if len(text) > chars:
+                shown = _shown(text)
+                check.add(line, name, f"{shown} is {len(text):,} characters; at most {chars}")
+                break
+    return len(check.problems) == before
+
+
+def _shown(text: str) -> str:
+    """A user's text as error messages quote it: cut short."""
+    return repr(truncate(text, LIMITS.echo_chars))
+
+
 def _kind(check: Checker, entry: LineDict, where: str) -> IntentKind:
     raw = check.string(entry, "kind", where) or IntentKind.ANSWER.value
     try:
@@ -177,9 +221,9 @@ def _examples(
     keys = tuple([normalise(text) for text, _ in examples])
     for (text, line), key in zip(examples, keys, strict=True):
         if not key:
-            check.add(line, f"{where}.examples", f"{text!r} has no words to match on")
+            check.add(line, f"{where}.examples", f"{_shown(text)} has no words to match on")
         elif key in seen:
-            check.add(line, f"{where}.examples", f"{text!r} repeats line {seen[key]}")
+            check.add(line, f"{where}.examples", f"{_shown(text)} repeats line {seen[key]}")
         seen.setdefault(key, line)
     return examples, keys
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.text import truncate
 from bot.core.yamlsrc import LineDict, LineList
 from bot.errors import Problem
 
@@ -16,8 +17,8 @@ class Checker:
         self.problems: list[Problem] = []
 
     def add(self, line: int, key: str, message: str) -> None:
-        """Record one problem."""
-        self.problems.append(Problem(self.path, line, key, message))
+        """Record one problem (its message capped: it may quote what someone typed)."""
+        self.problems.append(Problem(self.path, line, truncate(key, 120), truncate(message, 300)))
 
     def mapping(self, value: Any, line: int, key: str) -> LineDict | None:
         """Return ``value`` if it is a mapping, else record a problem and return None."""

@@ -78,7 +78,8 @@ def parse_yaml(text: str) -> Any:
     """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
     fast = read_block(text)  # the plain block YAML the bot writes, without PyYAML
     if fast is not None:
-        return fast
+        return fast  # it gives up on anchors, aliases and merge keys: none here
+    _reject_references(text)
     try:
         return yaml.load(text, Loader=_FastLineLoader)
     except yaml.YAMLError:
@@ -95,6 +96,32 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(1, str(exc)) from exc
     except RecursionError as exc:
         raise YamlSyntaxError(1, _TOO_DEEP) from exc
+
+
+_REFERENCES = (
+    "anchors, aliases and merge keys (&name, *name, <<) are not allowed: write each value out"
+)
+
+
+def _reject_references(text: str) -> None:
+    """Refuse YAML anchors, aliases and merge keys before building anything.
+
+    A few kilobytes of aliases to aliases expand to gigabytes (the "billion laughs"); our files
+    never need them, so they are refused outright, at the line where the first one stands.
+    """
+    if "&" not in text and "*" not in text and "<<" not in text:
+        return
+    loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            merge = (
+                isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]
+            )
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) or merge:
+                mark = event.start_mark
+                raise YamlSyntaxError(mark.line + 1 if mark is not None else 1, _REFERENCES)
+    except yaml.YAMLError:
+        return  # not YAML at all: the parse below reports where and why
 
 
 def read_yaml(path: Path) -> Any:
