@@ -14,7 +14,7 @@ from bot.core.render import render_outline, render_reply, render_summary
 from bot.core.summary import resolve_section, summarise
 from bot.core.turns import ReplyKind, Suggestion
 from bot.errors import ArticleBotError
-from bot.messages import user_message
+from bot.messages import UNSAVED, user_message
 from bot.records import ConversationKey
 from bot.service import ChatService, TurnResult
 
@@ -115,4 +115,6 @@ class Session:
         if reply.kind is ReplyKind.AMBIGUOUS:
             self.pending = reply.suggestions
         text = render_reply(self.service.knowledge.article, reply)
+        if not result.saved:
+            text += "\n" + UNSAVED
         return Outcome(reply.kind.value, text, turn=result)

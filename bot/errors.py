@@ -87,3 +87,20 @@ class ReadOnlyIntentError(ArticleBotError):
         self.intent_id = intent_id
         self.path = path
         super().__init__(f"intent {intent_id!r} is defined in {path}; edit that file by hand")
+
+
+class StoreOpenError(ArticleBotError):
+    """The database cannot be opened, created or written at start."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot open the database {path}: {reason}")
+
+
+class StoreWriteError(ArticleBotError):
+    """A write to the database failed (disk full, read-only, locked too long)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"could not save: {reason}")

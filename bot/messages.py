@@ -17,6 +17,8 @@ from bot.errors import (
 )
 
 GENERIC = "Sorry, something went wrong on my side. The moderators can find the details in the log."
+# Said with an answer whose turn could not be stored (disk full, read-only): the answer stands.
+UNSAVED = "(I can't save right now, so I may not remember this conversation.)"
 
 
 # What a user typed, echoed back in an error, is cut to this many characters.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.core.knowledge import Knowledge
 from bot.core.text import clean_user_text
 from bot.core.turns import Reply, State
+from bot.errors import StoreWriteError
 from bot.records import ConversationKey, TurnRecord
 from bot.store import Store
+
+log = logging.getLogger(__name__)
 
 # Questions are stored as asked, but never more than this (a 10,000-character paste).
 MAX_STORED_QUESTION = 2000
@@ -16,10 +20,15 @@ MAX_STORED_QUESTION = 2000
 
 @dataclass(frozen=True)
 class TurnResult:
-    """A reply and the id of its logged turn (for feedback buttons)."""
+    """A reply and the id of its logged turn (for feedback buttons).
+
+    ``saved`` is False when the turn could not be stored (disk full, read-only, locked): the
+    reader still gets the answer, with a word that the bot may forget the conversation.
+    """
 
     reply: Reply
     turn_id: int
+    saved: bool = True
 
 
 class ChatService:
@@ -71,5 +80,9 @@ class ChatService:
             score=reply.score,
             answered=reply.answered,
         )
-        turn_id = await self.store.record_turn(record, state)
+        try:
+            turn_id = await self.store.record_turn(record, state)
+        except StoreWriteError as exc:
+            log.error("turn not saved (the reply is sent anyway): %s", exc.reason)
+            return TurnResult(reply, 0, saved=False)
         return TurnResult(reply, turn_id)

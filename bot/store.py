@@ -8,7 +8,9 @@ The rest of the bot talks to ``Store`` only, so another database can stand behin
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sqlite3
 import time
 from collections import OrderedDict
@@ -20,6 +22,7 @@ import aiosqlite
 
 from bot.batching import GroupCommitThread, InlineWriter
 from bot.core.turns import State
+from bot.errors import StoreOpenError, StoreWriteError
 from bot.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
 
 STATE_CACHE = 10_000  # conversations whose state is kept in memory
@@ -90,13 +93,23 @@ class Store:
 
         ``inline_writes``: log turns in the caller's thread instead of the writer thread's, for
         a single conversation with nothing else on the event loop (see ``bot.batching``).
+        Raises StoreOpenError, with every connection closed, when it cannot be used: a file
+        that is not a database, a folder where SQLite cannot write its journal.
         """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
-        await db.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
+        try:
+            await asyncio.to_thread(_prepare, path, busy_timeout_ms)
+            db = await aiosqlite.connect(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreOpenError(str(path), _reason(exc)) from exc
         store = cls(db, path, busy_timeout_ms=busy_timeout_ms, inline_writes=inline_writes)
-        await store._migrate()
-        await store._turns.start()
+        try:
+            await db.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
+            await store._turns.start()
+        except (OSError, sqlite3.Error) as exc:
+            # An aiosqlite connection left open keeps its thread, and so the process, alive.
+            await store._turns.close()
+            await db.close()
+            raise StoreOpenError(str(path), _reason(exc)) from exc
         return store
 
     async def __aenter__(self) -> Store:
@@ -112,13 +125,6 @@ class Store:
         await self._turns.close()
         await self._db.commit()
         await self._db.close()
-
-    async def _migrate(self) -> None:
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        version = int(row[0]) if row else 0
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            await self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
 
     async def schema_version(self) -> int:
         """Return the schema version (``PRAGMA user_version``)."""
@@ -160,7 +166,10 @@ class Store:
         Concurrent callers share commits (group commit), so throughput grows with load while
         no caller gets an id for a turn that is not yet on disk.
         """
-        turn_id = await self._turns.submit((turn, state))
+        try:
+            turn_id = await self._turns.submit((turn, state))
+        except sqlite3.Error as exc:  # disk full, read-only, locked past the busy timeout
+            raise StoreWriteError(_reason(exc)) from exc
         if state is not None:  # committed: the cache may now show it
             self._remember(turn.key, state, time.time())
         return turn_id
@@ -287,13 +296,25 @@ class Store:
             return [(float(a), str(b), str(c), str(d)) async for a, b, c, d in cursor]
 
 
-# Per connection (journal_mode persists in the file; the others do not).
+# Per connection (journal_mode is not among them: it persists in the file, set by _prepare).
 _PRAGMAS = """
 PRAGMA busy_timeout = {busy};
-PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA foreign_keys = ON;
 """
+
+
+def _prepare(path: Path, busy_timeout_ms: int) -> None:
+    """Check the file can be a database here, migrate it and switch it to WAL (in a thread)."""
+    _writable_folder(path)
+    db = sqlite3.connect(path)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # garbage: "not a database"
+        _migrate(db)
+        _use_wal(db)
+    finally:
+        db.close()
 
 
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
@@ -301,6 +322,62 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     connection = sqlite3.connect(path)
     connection.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
     return connection
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to date, safely against other processes doing the same.
+
+    ``BEGIN IMMEDIATE`` takes the write lock (waiting up to the busy timeout) before the version
+    is read, so of two processes opening a fresh file one migrates and the other then finds
+    the work done: reading the version first let both create the tables.
+    """
+    level = db.isolation_level
+    db.isolation_level = None  # statements as written: no implicit BEGIN or COMMIT
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.isolation_level = level
+
+
+def _use_wal(db: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch the file to WAL. Another process switching or migrating at that moment makes it
+    fail as busy at once (the busy timeout does not cover it): try again a little later."""
+    for attempt in range(attempts):
+        try:
+            db.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (1 + attempt % 5))
+
+
+def _writable_folder(path: Path) -> None:
+    """Make the database's folder, and check SQLite can create its journal files there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        why = f"the folder {path.parent} is not writable (SQLite keeps its journal beside the file)"
+        raise PermissionError(why)
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise PermissionError("the file is not readable and writable by this user")
+
+
+def _reason(exc: BaseException) -> str:
+    """An error as one line for people: SQLite's own words, or the OS's."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror and exc.filename:
+        return f"{exc.strerror}: {exc.filename}"
+    return text
 
 
 def _insert_turn(db: sqlite3.Connection, item: Turn) -> int:

@@ -48,7 +48,8 @@ def reply_json(
         "reply": render_reply(article, reply) if rendered is None else rendered,
         "suggestions": [{"intent": s.intent_id, "label": s.label} for s in reply.suggestions],
         "continued": reply.continued,
-        "turn_id": result.turn_id,
+        "turn_id": result.turn_id if result.saved else None,
+        "saved": result.saved,
     }
 
 
@@ -73,6 +74,7 @@ def line_json(article: Article, outcome: Outcome) -> dict[str, Any]:
         "suggestions": [],
         "continued": False,
         "turn_id": None,
+        "saved": True,
     }
 
 

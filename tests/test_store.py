@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.turns import State
+from bot.errors import StoreWriteError
 from bot.records import ConversationKey, TurnRecord
 from bot.store import MIGRATIONS, Store
 
@@ -123,7 +124,7 @@ async def test_a_failed_write_is_reported_and_the_writer_goes_on(tmp_path: Path)
     """A turn that cannot be stored raises for its caller; later turns are still stored."""
     async with await Store.open(tmp_path / "bot.db") as store:
         broken = TurnRecord(ALICE, object(), "answer", None, None, 0.0, False)  # type: ignore[arg-type]
-        with pytest.raises(sqlite3.Error):
+        with pytest.raises(StoreWriteError):
             await store.record_turn(broken, None)
         assert await store.record_turn(turn(BOB, "fine", answered=True), None) > 0
         assert [t.question for t in await store.recent_turns()] == ["fine"]
@@ -141,7 +142,7 @@ async def test_a_failed_write_in_a_busy_batch_fails_only_its_caller(tmp_path: Pa
             return_exceptions=True,
         )
         failures = [r for r in results if isinstance(r, BaseException)]
-        assert len(failures) == 1 and isinstance(failures[0], sqlite3.Error)
+        assert len(failures) == 1 and isinstance(failures[0], StoreWriteError)
         assert results[25] is failures[0]
         stored = {t.question for t in await store.recent_turns(limit=100)}
         assert stored == {t.question for t in good}
@@ -176,6 +177,6 @@ async def test_a_turn_is_committed_before_its_id_is_returned(tmp_path: Path, inl
             assert row == ("what happened",)
             assert other.execute("SELECT count(*) FROM conversations").fetchone()[0] == 1
         broken = TurnRecord(ALICE, object(), "answer", None, None, 0.0, False)  # type: ignore[arg-type]
-        with pytest.raises(sqlite3.Error):
+        with pytest.raises(StoreWriteError):
             await store.record_turn(broken, None)
         assert await store.record_turn(turn(BOB, "fine", answered=True), None) > turn_id

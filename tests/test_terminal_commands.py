@@ -17,7 +17,7 @@ import pytest
 from bot.commands import Session
 from bot.core.knowledge import Knowledge
 from bot.core.turns import ReplyKind, State
-from bot.messages import GENERIC
+from bot.messages import UNSAVED
 from bot.records import ConversationKey, TurnRecord
 from bot.service import ChatService
 from bot.store import Store
@@ -229,9 +229,10 @@ def test_chat_json_answers_each_unreadable_line_with_one_error(tmp_path: Path) -
     assert "NUL" in got[3]["reply"]
 
 
-def test_chat_json_answers_a_failing_turn_with_an_error_and_goes_on(tmp_path: Path) -> None:
+def test_chat_json_answers_a_turn_it_cannot_save_and_goes_on(tmp_path: Path) -> None:
     """A turn whose write fails (the database held locked by another process past the busy
-    timeout) gets one polite error object; the next line, once the lock is gone, is answered."""
+    timeout) is still answered, saying it was not saved; once the lock is gone, turns are saved
+    again."""
     db = tmp_path / "x.db"
     proc = subprocess.Popen(
         [*BOT, "chat", "--json", "--db", str(db), "--config", str(CONFIG)],
@@ -264,7 +265,10 @@ def test_chat_json_answers_a_failing_turn_with_an_error_and_goes_on(tmp_path: Pa
     finally:
         watchdog.cancel()
         proc.kill()
-    assert failed["kind"] == "error" and failed["reply"] == GENERIC
-    assert failed.keys() == after.keys() and after["answered"]
+    assert failed["kind"] == "answer" and failed["answered"] and failed["saved"] is False
+    assert failed["turn_id"] is None and failed["reply"].endswith(UNSAVED)
+    assert failed.keys() == after.keys() and after["answered"] and after["saved"]
+    assert isinstance(after["turn_id"], int) and UNSAVED not in after["reply"]
     stderr = proc.stderr.read().decode()
-    assert "Traceback" in stderr and "database is locked" in stderr
+    assert "turn not saved" in stderr and "database is locked" in stderr
+    assert "Traceback" not in stderr

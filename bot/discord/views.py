@@ -15,6 +15,7 @@ from bot.core.turns import Reply, State
 from bot.discord.context import Services, conversation_key, is_moderator, services_of
 from bot.discord.render import DELIVERY_ERRORS, button_label, render_reply
 from bot.discord.replies import cooled_down, respond
+from bot.messages import UNSAVED
 from bot.service import TurnResult
 
 log = logging.getLogger(__name__)
@@ -124,8 +125,9 @@ def reply_view(result: TurnResult) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     if reply.answered and reply.quote is not None and reply.section_id:
         view.add_item(MoreButton(reply.section_id, reply.quote.end))
-        view.add_item(VoteButton(result.turn_id, "up"))
-        view.add_item(VoteButton(result.turn_id, "down"))
+        if result.saved:  # a vote needs the turn on record
+            view.add_item(VoteButton(result.turn_id, "up"))
+            view.add_item(VoteButton(result.turn_id, "down"))
     follow_up_row = 1 if reply.answered else None
     for suggestion in reply.suggestions[:MAX_ROW]:
         pick = PickButton(suggestion.intent_id, suggestion.label)
@@ -159,15 +161,23 @@ async def send_result(
 ) -> None:
     """Answer an interaction with a rendered reply and its buttons."""
     rendered = render_reply(svc.app.knowledge.article, result.reply)
+    content = with_unsaved_note(rendered.content, result)
     try:
         with released(reply_view(result)) as view:
             await respond(
-                interaction, rendered.content, embed=rendered.embed, view=view, ephemeral=ephemeral
+                interaction, content, embed=rendered.embed, view=view, ephemeral=ephemeral
             )
     except DELIVERY_ERRORS as exc:  # discord.py has already retried what it could
         log.error("answer to interaction %s failed: %s", interaction.id, exc)
         await svc.app.store.record_delivery_failure(result.turn_id, str(exc))
         raise
+
+
+def with_unsaved_note(content: str | None, result: TurnResult) -> str | None:
+    """The reply's text, followed by a word that it was not saved (if it was not)."""
+    if result.saved:
+        return content
+    return f"{content}\n{UNSAVED}" if content else UNSAVED
 
 
 def moderator_only(interaction: discord.Interaction[Any]) -> bool:

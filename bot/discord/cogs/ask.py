@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.discord.context import Services, conversation_key, services_of
 from bot.discord.render import DELIVERY_ERRORS, render_reply
 from bot.discord.replies import cooldown_note, cooled_down
-from bot.discord.views import released, reply_view, send_result
+from bot.discord.views import released, reply_view, send_result, with_unsaved_note
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@!?(\d+)>")
@@ -67,7 +67,7 @@ class AskCog(commands.Cog):
         try:
             with released(reply_view(result)) as view:
                 await message.reply(
-                    content=rendered.content,
+                    content=with_unsaved_note(rendered.content, result),
                     embeds=[rendered.embed] if rendered.embed else [],
                     view=view or discord.utils.MISSING,
                     mention_author=False,
