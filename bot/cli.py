@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
+    except KeyboardInterrupt:  # Ctrl-C: a normal way to leave, not a crash to report
+        print(file=sys.stderr)
+        return 130
     except DataFileError as exc:
         print(str(exc), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
@@ -97,6 +101,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def _converse(args: argparse.Namespace) -> int:
+    # Ctrl-C interrupts whatever runs, at once: asyncio's own handler only cancels the main task,
+    # which a blocking read of the next line does not notice (it took three ^C to leave).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # One conversation with the loop to itself: turns are committed in place (no thread hop).
     app: App = await build_app(args.config, args.db, inline_writes=True)
     # A first start writes the intent snapshot in the background (0.1-0.3 s at 10k intents).

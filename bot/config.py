@@ -38,6 +38,7 @@ class DiscordSettings:
     log_channel: str | None = None
     api_base: str | None = None
     gateway_url: str | None = None
+    login_timeout: float = 30.0
     shard_count: int | None = None
     shard_ids: tuple[int, ...] = ()
 

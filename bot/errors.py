@@ -104,3 +104,15 @@ class StoreWriteError(ArticleBotError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"could not save: {reason}")
+
+
+class DiscordUnreachableError(ArticleBotError):
+    """Discord's API took the connection but did not answer the login in time."""
+
+    def __init__(self, api: str, seconds: float) -> None:
+        self.api = api
+        self.seconds = seconds
+        super().__init__(
+            f"Discord's API ({api}) did not answer the login within {seconds:.0f} s; "
+            "check the network, or discord.api_base"
+        )

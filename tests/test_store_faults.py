@@ -103,9 +103,13 @@ def test_many_processes_create_one_database_at_once(tmp_path: Path, round_: int)
         )
         for _ in range(10)
     ]
-    time.sleep(1.0)  # every process imported and waiting
-    go.touch()
-    results = [p.communicate(timeout=60) for p in procs]
+    try:
+        time.sleep(1.0)  # every process imported and waiting
+        go.touch()
+        results = [p.communicate(timeout=60) for p in procs]
+    finally:
+        for proc in procs:  # none left behind, even when one hung
+            proc.kill()
     failures = [err for p, (_, err) in zip(procs, results, strict=True) if p.returncode != 0]
     assert failures == []
     assert {out.strip() for out, _ in results} == {str(len(MIGRATIONS))}

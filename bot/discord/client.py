@@ -25,7 +25,7 @@ from bot.messages import GENERIC, user_message
 log = logging.getLogger(__name__)
 
 # How long closing waits for questions in flight (a reply retried after a 429 included).
-DRAIN_SECONDS = 10.0
+DRAIN_SECONDS = 6.0
 
 
 def bot_intents(message_content: bool = True) -> discord.Intents:

@@ -24,7 +24,7 @@ from bot.discord.client import ArticleBot, ShardedArticleBot
 from bot.discord.context import Services
 from bot.discord.gateway import use_stepping_gateway
 from bot.discord.lifecycle import Lifecycle
-from bot.errors import IntentError
+from bot.errors import DiscordUnreachableError, IntentError
 from bot.reloader import IntentWatcher
 
 log = logging.getLogger(__name__)
@@ -67,16 +67,42 @@ def build_bot(app: App, **options: Any) -> ArticleBot:
     return bot
 
 
+# After a stop signal, the longest closing may take (draining replies included) before the
+# client is cut off: discord.py reconnecting through an outage would otherwise sleep out its
+# back-off (up to minutes) first.
+STOP_SECONDS = 8.0
+
+
 async def serve(bot: ArticleBot, token: str, stop: asyncio.Event) -> None:
-    """Run ``bot`` until it ends or ``stop`` is set; then drain questions in flight and close."""
-    running = asyncio.create_task(bot.start(token), name="discord-client")
+    """Run ``bot`` until it ends or ``stop`` is set; then drain questions in flight and close,
+    within ``STOP_SECONDS`` whatever the connection is doing."""
+    timeout = bot.services.settings.login_timeout
+    running = asyncio.create_task(_start(bot, token, timeout), name="discord-client")
     stopping = asyncio.create_task(stop.wait(), name="stop-signal")
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     if stopping.done():
         log.info("stopping: no new questions; finishing the ones in flight")
-        await bot.close()  # drains first (ArticleBot.close)
+        try:
+            await asyncio.wait_for(bot.close(), STOP_SECONDS)  # drains first (ArticleBot.close)
+        except TimeoutError:
+            log.warning("Discord did not close within %.0fs: stopping anyway", STOP_SECONDS)
+        if not running.done():
+            running.cancel()
+            await asyncio.wait({running}, timeout=1.0)
+            if running.cancelled() or not running.done():
+                return
     stopping.cancel()
     await running  # re-raises what ended the client, if it ended by itself
+
+
+async def _start(bot: ArticleBot, token: str, timeout: float) -> None:
+    """``bot.start``, with a deadline on the login: a host that takes the connection and never
+    answers would otherwise keep the bot waiting, silently, forever."""
+    try:
+        await asyncio.wait_for(bot.login(token), timeout)
+    except TimeoutError:
+        raise DiscordUnreachableError(discord.http.Route.BASE, timeout) from None
+    await bot.connect()
 
 
 async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
