@@ -223,7 +223,7 @@ BAD_FORMS: dict[str, tuple[dict[str, str], str]] = {  # fields, the error the mo
     "duplicate-id": ({"id": "turkey-coup"}, "`turkey-coup` already exists"),
     "repeated-example": ({"examples": "zebra?\n" * 5}, "`examples`:"),
     "4000-char-examples": ({"examples": LONG_LINES}, "`examples`:"),
-    "4000-char-quote": ({"quote": "z" * 4000}, "`quote`: not found verbatim"),
+    "4000-char-quote": ({"quote": "z" * 4000}, "is 4,000 characters; at most 2,000"),
     "yaml-in-id": ({"id": YAML_TEXT.replace("\n", " ")}, "`id`:"),
     "yaml-in-section": ({"section": YAML_TEXT.replace("\n", " ")}, "`section`: unknown section"),
     "yaml-in-examples": ({"examples": YAML_TEXT}, "`examples`: needs at least 5"),

@@ -189,7 +189,7 @@ def _within_limits(check: Checker, entry: LineDict, where: str) -> bool:
         for text in texts:
             if len(text) > chars:
                 shown = _shown(text)
-                check.add(line, name, f"{shown} is {len(text):,} characters; at most {chars}")
+                check.add(line, name, f"{shown} is {len(text):,} characters; at most {chars:,}")
                 break
     return len(check.problems) == before
 
