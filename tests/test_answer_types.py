@@ -1,10 +1,19 @@
-"""Questions asking for a figure or a date are answered only by passages that hold one."""
+"""Questions asking for a figure, a date, a year, an age or an origin are answered only by
+passages that hold one; "how do I" questions ask for advice the article never gives."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.answer_types import AnswerType, asked_type, provides
+from bot.core.answer_types import (
+    AnswerType,
+    Wanted,
+    answers,
+    asked,
+    asked_type,
+    asks_advice,
+    provides,
+)
 from bot.core.dialogue import Engine
 from bot.core.turns import ReplyKind
 
@@ -16,7 +25,11 @@ from bot.core.turns import ReplyKind
         ("How much aid did Turkey send?", AnswerType.QUANTITY),
         ("what was the death toll", AnswerType.QUANTITY),
         ("on what date did the coup happen", AnswerType.DATE),
-        ("which year was this", AnswerType.DATE),
+        ("which year was this", AnswerType.YEAR),
+        ("how old is john kerry", AnswerType.AGE),
+        ("when was nato founded", AnswerType.ORIGIN),
+        ("who invented the telephone", AnswerType.ORIGIN),
+        ("what day did they stop talking", AnswerType.DATE),
         ("how long did the meeting last", None),
         ("what does russia gain", None),
     ],
@@ -47,3 +60,66 @@ def test_figure_question_on_a_passage_with_one(engine: Engine) -> None:
     """ "How many years" of Kerry's experience is answered: the passage has the number."""
     reply, _ = engine.turn("how many years of experience does kerry have", None)
     assert reply.answered and reply.intent_id == "kerry-experience"
+
+
+def test_provides_years_ages_and_origins() -> None:
+    """A year is four digits, an age is "N years old", an origin is founding, birth or invention."""
+    assert provides("signed in 1949 in Washington", AnswerType.YEAR)
+    assert not provides("30 years of experience", AnswerType.YEAR)
+    assert provides("Kerry, 72 years old, arrived", AnswerType.AGE)
+    assert not provides("a seasoned diplomat with 30 years of experience", AnswerType.AGE)
+    assert provides("the group was founded by", AnswerType.ORIGIN)
+    assert not provides("the forces of Al Nusra, ISIS and Al Qaeda", AnswerType.ORIGIN)
+
+
+def test_a_count_needs_the_things_counted() -> None:
+    """ "How many countries" is not answered by "three statesmen"; a span of time answers "how
+    many years" whatever its unit."""
+    countries = asked("how many countries are members of north atlantic treaty organization")
+    assert countries == Wanted(AnswerType.QUANTITY, "countries")
+    assert not answers("The three statesmen did not show any after effects", countries)
+    assert answers("the two countries and three others", countries)
+    years = asked("how many yrs has kerry been doing this")
+    assert years is not None and answers("a diplomat with 30 years of experience", years)
+
+
+@pytest.mark.parametrize(
+    ("question", "advice"),
+    [
+        ("how to tie a tie", True),
+        ("how do i improve my body language", True),
+        ("whats the best way to run a press conference", True),
+        ("how did lavrov react", False),
+        ("how do they plan to fight isis", False),
+    ],
+)
+def test_asks_advice(question: str, advice: bool) -> None:
+    """Questions about the reader's own doing are told from questions about the article."""
+    assert asks_advice(question) is advice
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how to tie a tie",
+        "how do i get a job as a foreign policy analyst",
+        "when was NATO founded",
+        "who founded al nusra",
+        "how old is john kerry",
+        "how many countries are members of NATO",
+    ],
+)
+def test_topical_questions_the_article_cannot_answer(engine: Engine, question: str) -> None:
+    """Questions sharing the article's words but asking what it never says quote nothing."""
+    reply, _ = engine.turn(question, None)
+    assert not reply.answered and reply.quote is None
+
+
+def test_how_questions_about_the_article_still_answered(engine: Engine) -> None:
+    """ "How long" and "how many years" questions about the article still quote it."""
+    for question, intent in (
+        ("how long did the meeting last", "meeting-duration"),
+        ("how many years has kerry been doing this", "kerry-experience"),
+    ):
+        reply, _ = engine.turn(question, None)
+        assert reply.answered and reply.intent_id == intent, question

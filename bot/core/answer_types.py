@@ -1,14 +1,23 @@
-"""Questions that ask for a figure or a date, and whether a passage holds one.
+"""Questions a passage on their topic still cannot answer, by English cues alone.
 
 "How many fighters are trapped in Aleppo?" is on the article's topic, and the Aleppo passage is the
 closest match, but if that passage has no number in it, it does not answer: the bot should say the
-article doesn't say rather than quote it as if it did. English cues, no knowledge of any article.
+article doesn't say rather than quote it as if it did. The same holds for a question that asks
+when something was founded or someone was born, how old someone is, or in what year, and for
+"how do I ..." questions, which ask for advice an article of opinion never gives. Only English
+cues, no knowledge of any article; questions are read in ``text.normalise`` form (lowercase, no
+apostrophes: "what's" is "whats").
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
+
+import snowballstemmer
+
+from bot.core.text import normalise
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -19,47 +28,104 @@ _TIME_WORDS = (
     "june|july|august|september|october|november|december|morning|evening|night|midnight|noon|"
     "hours|yesterday|today|tomorrow|week|weeks|month|months|year|years"
 )
+# "how many hours": any span of time in the passage may answer it, whatever its unit.
+_TIME_UNITS = frozenset(
+    {"seconds", "minutes", "mins", "hours", "hrs", "days", "weeks", "months", "years", "yrs"}
+    | {"decades", "centuries"}
+)
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 class AnswerType(Enum):
     """What kind of fact a question asks for, when it asks for a specific one."""
 
-    QUANTITY = "figure"
-    DATE = "date"
+    # Each value ends "The article doesn't ...".
+    QUANTITY = "give a figure for that"
+    DATE = "give a date for that"
+    YEAR = "give a year for that"
+    AGE = "say how old anyone is"
+    ORIGIN = "say who founded or invented anything, or when anyone was born"
 
 
+# Checked in order: the first that matches names the kind ("how old" is an age, not a figure).
 _ASKS = (
+    (AnswerType.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\b(his|her|their) age\b")),
+    (
+        AnswerType.ORIGIN,
+        re.compile(r"\b(founded|founder|founders|born|birthday|birthplace|invented|inventor)\b"),
+    ),
+    (AnswerType.YEAR, re.compile(r"\b(what|which) year\b|\bsince when\b")),
     (
         AnswerType.QUANTITY,
         re.compile(
-            r"\bhow (many|much|old)\b|\bwhat (number|percentage|age|amount)\b|\bdeath toll\b|"
-            r"\bcasualt(y|ies)\b|\bhow big\b|\bpopulation\b",
-            re.IGNORECASE,
+            r"\bhow (many|much)\b|\bwhat (number|percentage|amount)\b|\bdeath toll\b|"
+            r"\bcasualt(y|ies)\b|\bhow big\b|\bpopulation\b"
         ),
     ),
     (
         AnswerType.DATE,
-        re.compile(
-            r"\b(what|which) (date|day|year|month|time)\b|\bwhen exactly\b|\bon what date\b|"
-            r"\bwhat time\b",
-            re.IGNORECASE,
-        ),
+        re.compile(r"\b(what|which) (date|day|month|time)\b|\bwhen exactly\b|\bon what date\b"),
     ),
 )
 _HAS = {
     AnswerType.QUANTITY: re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
     AnswerType.DATE: re.compile(rf"\d{{4}}|\b({_TIME_WORDS})\b", re.IGNORECASE),
+    AnswerType.YEAR: re.compile(r"\b(1\d{3}|20\d{2})\b"),
+    AnswerType.AGE: re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b", re.IGNORECASE),
+    AnswerType.ORIGIN: re.compile(
+        r"\b(found(ed|er|ers|ing)|born|birth\w*|invent\w*|establish\w*)\b", re.IGNORECASE
+    ),
 }
+_COUNTED = re.compile(r"\bhow many (\w+)")
+# A question about the reader's own doing: "how do i ...", "how to ...", "best way to ...".
+_ADVICE = re.compile(
+    r"\bhow (do|can|could|should|would) (i|we)\b|^(so |ok |and )?how to\b|"
+    r"\bbest way to\b|\btips (for|on)\b|\bshould i\b|\bwhat should (i|we) do\b"
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The fact a question asks for; ``counted`` is the thing in "how many <things>"."""
+
+    kind: AnswerType
+    counted: str | None = None
 
 
 def asked_type(question: str) -> AnswerType | None:
     """The specific kind of fact a question asks for, if any."""
+    wanted = asked(question)
+    return wanted.kind if wanted is not None else None
+
+
+def asked(question: str) -> Wanted | None:
+    """The fact a question asks for, with what it counts, if any."""
+    question = normalise(question)
     for kind, pattern in _ASKS:
         if pattern.search(question):
-            return kind
+            counted = _COUNTED.search(question) if kind is AnswerType.QUANTITY else None
+            return Wanted(kind, counted.group(1) if counted else None)
     return None
 
 
+def asks_advice(question: str) -> bool:
+    """Whether a question asks how the reader should do something."""
+    return bool(_ADVICE.search(normalise(question)))
+
+
 def provides(passage: str, kind: AnswerType) -> bool:
-    """Whether a passage contains a fact of that kind at all (a number, a date or time)."""
+    """Whether a passage contains a fact of that kind at all (a number, a date, a year...)."""
     return bool(_HAS[kind].search(passage))
+
+
+def answers(passage: str, wanted: Wanted) -> bool:
+    """Whether a passage can answer the question: it holds a fact of the kind asked for and,
+    for "how many <things>", names those things ("three statesmen" is no count of countries)."""
+    if wanted.counted in _TIME_UNITS:
+        return provides(passage, AnswerType.DATE)
+    if not provides(passage, wanted.kind):
+        return False
+    if wanted.counted is None:
+        return True
+    stem = _STEMMER.stemWord(wanted.counted)
+    return any(_STEMMER.stemWord(w) == stem for w in re.findall(r"\w+", passage.lower()))

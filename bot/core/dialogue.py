@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.answer_types import AnswerType, asked_type, provides
+from bot.core.answer_types import Wanted, answers, asked, asks_advice
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matcher import Candidate, Matcher, MatchSettings, Query
@@ -152,20 +152,29 @@ class Engine:
                 [top, *rivals], top.score - self.settings.ambiguity_margin
             ), state
         intent = self.intents.by_id[top.intent_id]
-        wanted = asked_type(query.text)
-        if wanted is not None and intent.span is not None and intent.kind is IntentKind.ANSWER:
+        if intent.span is not None and intent.kind is IntentKind.ANSWER:
+            if asks_advice(query.text):
+                return self._no_advice(), state
+            wanted = asked(query.text)
             passage = self.article.text[intent.span[0] : intent.span[1]]
-            if not provides(passage, wanted):
+            if wanted is not None and not answers(passage, wanted):
                 return self._lacks(intent, wanted, top.score), state
         return self._respond(intent, top.score, state)
 
-    def _lacks(self, intent: Intent, wanted: AnswerType, score: float) -> Reply:
-        """The closest passage has no figure/date, so it cannot answer "how many"/"what date"."""
+    def _no_advice(self) -> Reply:
+        """ "How do I ...": the article gives no advice, whatever words it shares."""
+        return Reply(
+            ReplyKind.OFF_TOPIC,
+            message=f"The article gives no how-tos or advice. {self._what_i_do()}",
+        )
+
+    def _lacks(self, intent: Intent, wanted: Wanted, score: float) -> Reply:
+        """The closest passage has no fact of the kind asked for ("how many", "when was X
+        founded"), so it cannot answer: say so, and point to it."""
         assert intent.section is not None
         title = self.article.section(intent.section).title
         msg = (
-            f"The article doesn't give a {wanted.value} for that. The closest it comes is "
-            f"the part “{title}”:"
+            f"The article doesn't {wanted.kind.value}. The closest it comes is the part “{title}”:"
         )
         return Reply(
             ReplyKind.NOT_IN_ARTICLE,
