@@ -15,6 +15,10 @@ ANSWERED = [
     ("what does russia want", "what-russia-gains"),
     ("what quid pro quo does the author hint at", "what-russia-gains"),
     ("the American envoy", "kerry-and-leverage"),
+    # The who's who aliases (intents/about.yaml): what readers call the people and places.
+    ("did the white house know about the putsch", "turkey-coup"),
+    ("how long did the kremlin leader and the envoy talk", "putin-meets-kerry"),
+    ("is the envoy an old hand", "kerry-and-leverage"),
 ]
 
 # (question, an intent that must not answer it)
