@@ -13,6 +13,7 @@ from bot.core.answer_types import (
     asked_type,
     asks_advice,
     provides,
+    whose_view,
 )
 from bot.core.dialogue import Engine
 from bot.core.turns import ReplyKind
@@ -123,3 +124,45 @@ def test_how_questions_about_the_article_still_answered(engine: Engine) -> None:
     ):
         reply, _ = engine.turn(question, None)
         assert reply.answered and reply.intent_id == intent, question
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("what does assad think about the us and russia teaming up", "assad"),
+        ("How did the Chinese government react?", "the chinese government"),
+        ("what did lavrov say", "lavrov"),
+        ("what does russia want", None),
+    ],
+)
+def test_whose_view(question: str, who: str | None) -> None:
+    """ "What does X think/say", "how did X react" questions are told by whom they ask about."""
+    assert whose_view(question) == who
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does china think about the meeting",
+        "what did merkel say about the concrete steps",
+        "how did the saudis react to the putin kerry talks",
+    ],
+)
+def test_views_of_people_the_article_never_names(engine: Engine, question: str) -> None:
+    """The closest passage on the topic is no answer, nor a choice of passages: "doesn't say"."""
+    reply, _ = engine.turn(question, None)
+    assert reply.kind in (ReplyKind.NOT_IN_ARTICLE, ReplyKind.OFF_TOPIC) and reply.quote is None
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("what did lavrov say about the olympics", "lavrov-and-olympics"),
+        ("what does the author think about the us", "about"),
+        ("what did the american envoy say to lavrov on the phone", "nato-and-concrete-steps"),
+    ],
+)
+def test_views_of_people_the_article_quotes(engine: Engine, question: str, section: str) -> None:
+    """What Lavrov said, or the author (a reader's word for the byline), is still quoted."""
+    reply, _ = engine.turn(question, None)
+    assert reply.answered and reply.section_id == section

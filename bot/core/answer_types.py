@@ -3,10 +3,10 @@
 "How many fighters are trapped in Aleppo?" is on the article's topic, and the Aleppo passage is the
 closest match, but if that passage has no number in it, it does not answer: the bot should say the
 article doesn't say rather than quote it as if it did. The same holds for a question that asks
-when something was founded or someone was born, how old someone is, or in what year, and for
-"how do I ..." questions, which ask for advice an article of opinion never gives. Only English
-cues, no knowledge of any article; questions are read in ``text.normalise`` form (lowercase, no
-apostrophes: "what's" is "whats").
+when something was founded or someone was born, how old someone is, or in what year; for what
+someone the article never names thinks or said; and for "how do I ..." questions, which ask for
+advice an article of opinion never gives. Only English cues, no knowledge of any article;
+questions are read in ``text.normalise`` form (lowercase, no apostrophes: "what's" is "whats").
 """
 
 from __future__ import annotations
@@ -84,6 +84,13 @@ _ADVICE = re.compile(
 )
 
 
+# "What does <someone> think/say ...": a view the article can only quote if it names them.
+_VIEW = re.compile(
+    r"\b(what|how) (does|did|do|would|will|might) (?P<who>(\w+ ){0,3}?\w+) "
+    r"(think|say|feel|react|respond|believe|make of)\b"
+)
+
+
 @dataclass(frozen=True)
 class Wanted:
     """The fact a question asks for; ``counted`` is the thing in "how many <things>"."""
@@ -111,6 +118,12 @@ def asked(question: str) -> Wanted | None:
 def asks_advice(question: str) -> bool:
     """Whether a question asks how the reader should do something."""
     return bool(_ADVICE.search(normalise(question)))
+
+
+def whose_view(question: str) -> str | None:
+    """Who a "what does X think/say", "how did X react" question asks about, if it is one."""
+    found = _VIEW.search(normalise(question))
+    return found.group("who") if found else None
 
 
 def provides(passage: str, kind: AnswerType) -> bool:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.answer_types import Wanted, answers, asked, asks_advice
+from bot.core.answer_types import Wanted, answers, asked, asks_advice, whose_view
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
-from bot.core.matcher import Candidate, Matcher, MatchSettings, Query
-from bot.core.text import clean_user_text, normalise
+from bot.core.matcher import Candidate, Matcher, MatchSettings, Query, stem_terms
+from bot.core.text import QUESTION_WORDS, clean_user_text, normalise
 from bot.core.turns import DialogueSettings, Reply, ReplyKind, State, Suggestion
 from bot.errors import UnknownIntentError
 
@@ -139,6 +139,15 @@ class Engine:
         top = ranked[0] if ranked else None
         if top is None or top.score < self.settings.suggest_threshold:
             return self._fallback(query, ranked), state
+        first = self.intents.by_id[top.intent_id]
+        if first.kind is not IntentKind.SMALLTALK and self._unanswerable(query):
+            # Whatever words they share with a passage, no passage says this: an author's own
+            # "the article doesn't say" for it is the best reply, else the general one.
+            if first.kind is IntentKind.NOT_IN_ARTICLE:
+                return self._respond(first, top.score, state)
+            if asks_advice(query.text):
+                return self._no_advice(), state
+            return self._fallback(query, ranked), state
         if top.score < self.settings.answer_threshold and not (
             self._clear_winner(query, ranked) or self._agreed(query, ranked)
         ):
@@ -153,13 +162,29 @@ class Engine:
             ), state
         intent = self.intents.by_id[top.intent_id]
         if intent.span is not None and intent.kind is IntentKind.ANSWER:
-            if asks_advice(query.text):
-                return self._no_advice(), state
             wanted = asked(query.text)
             passage = self.article.text[intent.span[0] : intent.span[1]]
             if wanted is not None and not answers(passage, wanted):
                 return self._lacks(intent, wanted, top.score), state
         return self._respond(intent, top.score, state)
+
+    def _unanswerable(self, query: Query) -> bool:
+        """ "How do I ..." (advice), or what someone no passage is about thinks or said."""
+        if asks_advice(query.text):
+            return True
+        who = whose_view(query.text)
+        return who is not None and not self._quoted_about(who)
+
+    def _quoted_about(self, who: str) -> bool:
+        """Whether any passage is about ``who`` (a pronoun is anyone): the article can tell what
+        Lavrov said, not what someone it never names thinks, however close the topic."""
+        terms = [t for t in stem_terms(who.split()) if t not in QUESTION_WORDS]
+        if not terms:
+            return True
+        answer = IntentKind.ANSWER
+        return any(
+            self.intents.by_id[i].kind is answer for t in terms for i in self.matcher.users_of(t)
+        )
 
     def _no_advice(self) -> Reply:
         """ "How do I ...": the article gives no advice, whatever words it shares."""

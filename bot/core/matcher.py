@@ -18,7 +18,7 @@ exact at any size.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -351,6 +351,11 @@ class Matcher:
     def _weight(self, term: str) -> float:
         idf = self._idf.get(term, self._unknown_idf)
         return 0.3 * idf if term in QUESTION_WORDS else idf
+
+    def users_of(self, term: str) -> Iterator[str]:
+        """Ids of the intents whose examples, keywords or quote use this (stemmed) term."""
+        mask, ids = self._coverage.masks.get(term, 0), self._coverage.ids
+        return (ids[r] for r in range(mask.bit_length()) if mask >> r & 1)
 
     def topic_terms(self, query: Query) -> list[str]:
         """The question's content terms that the article itself uses (its topic, if any)."""
