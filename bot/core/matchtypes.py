@@ -11,16 +11,16 @@ from bot.core.text import QUESTION_WORDS
 class MatchSettings:
     """Matching thresholds and weights (``matching`` in config.yaml)."""
 
-    answer_threshold: float = 52.0
-    suggest_threshold: float = 44.0
+    answer_threshold: float = 48.0
+    suggest_threshold: float = 40.0
     ambiguity_margin: float = 2.0
-    clear_floor: float = 50.0
-    clear_gap: float = 10.0
+    clear_floor: float = 44.0
+    clear_gap: float = 8.0
     fuzzy_weight: float = 0.5
     semantic_weight: float = 0.3
     semantic_floor: float = 0.3
     unknown_weight: float = 0.6
-    semantic_agree: float = 0.6
+    semantic_agree: float = 0.55
     semantic_lead: float = 0.05
     typo_cutoff: float = 80.0
     context_bonus: float = 8.0
