@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run chat check test lint typecheck pytest bench clean
+.PHONY: install run chat check test test-fast lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,9 +33,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report= --cov-fail-under=85
 
 test: lint typecheck pytest
+
+# The same checks without the tests marked slow (processes, signals, timeouts): for while you work.
+test-fast: lint typecheck
+	$(BIN)/pytest -m "not slow"
 
 # Every benchmark, or one: make bench B=match (see benchmarks/README.md).
 bench: $(STAMP)

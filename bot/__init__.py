@@ -1,0 +1,1 @@
+"""article-bot: a Discord bot that discusses one article by quoting it verbatim."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,11 @@ def own_config_file() -> Path:
             encoding="utf-8",
         )
     return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove this process's command-line config folder (``own_config_file``)."""
+    shutil.rmtree(Path(tempfile.gettempdir()) / f"article-bot-tests-{os.getpid()}", True)
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,9 @@ QUESTIONS = (
     "what is the aim in syria",
 )
 
+# Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
+
 
 def answers_and_continuations(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
     """For each question: the passage it quotes, and the passage "more" quotes after it.

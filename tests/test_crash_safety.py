@@ -13,7 +13,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, own_config_file
+
+# Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
 
 QUESTIONS = [
     "turky coup",

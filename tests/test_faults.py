@@ -21,7 +21,7 @@ from tests.discord_harness import Running, quote_of, running_bot
 from tests.fakediscord import FakeDiscord, FakeUser
 from tests.fakediscord.rest import DROP_CONNECTION
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 Json = dict[str, Any]
 ARTICLE = (ROOT / "seeds" / "article.txt").read_text(encoding="utf-8")

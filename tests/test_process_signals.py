@@ -9,10 +9,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.authoring import IntentDraft
 from tests.conftest import ROOT
 from tests.discord_harness import write_config
 from tests.fakediscord import FakeDiscord
+
+# Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
 
 
 async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:

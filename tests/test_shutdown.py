@@ -25,6 +25,9 @@ from tests.discord_harness import write_config
 from tests.fakediscord import FakeDiscord
 from tests.test_process_signals import start_bot
 
+# Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
+
 ENV = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
 
 

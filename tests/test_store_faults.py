@@ -17,6 +17,9 @@ from bot.service import ChatService
 from bot.store import MIGRATIONS, Store
 from tests.conftest import ROOT, own_config_file
 
+# Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
+
 ENV = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
 
 

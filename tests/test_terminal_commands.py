@@ -23,6 +23,9 @@ from bot.service import ChatService
 from bot.store import Store
 from tests.conftest import ROOT, own_config_file
 
+# Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
+
 ALICE = ConversationKey("g", "c", "alice")
 BOT = (sys.executable, "-m", "bot")
 CONFIG = own_config_file()

@@ -1,0 +1,1 @@
+"""The core: article, intents, matching, dialogue and summaries; it never imports discord."""
