@@ -247,7 +247,7 @@ class Matcher:
                 return round(weight * 0.0 + (1 - weight) * (100.0 * hit / total), 2)
 
             scored += self._covered(scored, terms, weights, by_hit, limit)
-        meaning = self._meaning(query, scored, limit)
+        meaning = self._meaning(query, scored, limit, lambda r: round((1 - weight) * cover(r), 2))
         fused = sorted(self._fuse(scored, meaning), key=lambda pair: (-pair[1], pair[0]))
         out = []
         for r, value in fused[:limit]:
@@ -269,11 +269,14 @@ class Matcher:
             fused.append((r, round((1 - share) * lexical + share * 100.0 * sense, 2)))
         return fused
 
-    def _meaning(self, query: Query, scored: list[Scored], limit: int) -> dict[int, float]:
+    def _meaning(
+        self, query: Query, scored: list[Scored], limit: int, lexical: Callable[[int], float]
+    ) -> dict[int, float]:
         """Semantic similarity of the candidates; intents close in meaning join ``scored``.
 
         An intent that shares no letters with the question but means the same (the best
-        ``limit`` by meaning) joins with a lexical score of its coverage alone (no fuzzy).
+        ``limit`` by meaning) joins with ``lexical(rank)``: its coverage alone (no fuzzy), the
+        same value it has when coverage brings it in, so the index ranks as the full scan does.
         """
         if self.settings.semantic_weight <= 0:
             return {}
@@ -281,13 +284,7 @@ class Matcher:
         meaning = self._semantic.scores(vector, (r for r, _ in scored), best=limit)
         seen = {r for r, _ in scored}
         closest = sorted((r for r in meaning if r not in seen), key=lambda r: -meaning[r])
-        terms = list(dict.fromkeys(query.content))
-        weights = {t: self._weight(t) for t in terms}
-        total = sum(weights.values()) or 1.0
-        lexical_share = 1 - self.settings.fuzzy_weight if terms else 0.0
-        for r in closest[:limit]:
-            hit = self._coverage.hit(r, terms, weights) if terms else 0.0
-            scored.append((r, round(lexical_share * 100.0 * hit / total, 2)))
+        scored.extend((r, lexical(r)) for r in closest[:limit])
         return meaning
 
     def _display(self, example: int) -> str:
