@@ -29,8 +29,8 @@ def build_knowledge(config: Config) -> Knowledge:
     """Load the article and intents named by the config (raises DataFileError subclasses).
 
     What it loads lives as long as the process, so it is frozen out of the collector's sight
-    before the collector runs again: the first collections after loading 10k intents walked
-    every object just made and freed nothing (66 ms of a 1.1 s first start).
+    before the collector runs again: the first collections after loading thousands of intents
+    walked every object just made and freed nothing.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -40,7 +40,7 @@ def build_knowledge(config: Config) -> Knowledge:
             article, config.intents, config.matching, config.dialogue, snapshot=config.intent_cache
         )
         # Read now, not at the first unknown word: inside a turn, on the event loop, reading
-        # the word list stalled it for 0.2 s.
+        # the word list would stall it.
         load_english()
         gc.freeze()  # not reached when loading raised: its traceback stays collectable
         return knowledge
@@ -70,8 +70,8 @@ async def build_app(
 def freeze_loaded_objects() -> None:
     """Move everything loaded so far out of the garbage collector's sight.
 
-    The article, the intents and the matcher's index live as long as the process; measured
-    (benchmarks/README.md), full collections over them stalled the event loop for 50-800 ms.
+    The article, the intents and the matcher's index live as long as the process; full
+    collections over them stalled the event loop (benchmarks/README.md).
     """
     gc.collect()
     gc.freeze()

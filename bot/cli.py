@@ -106,7 +106,7 @@ async def _converse(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     # One conversation with the loop to itself: turns are committed in place (no thread hop).
     app: App = await build_app(args.config, args.db, inline_writes=True)
-    # A first start writes the intent snapshot in the background (0.1-0.3 s at 10k intents).
+    # A first start writes the intent snapshot in the background.
     # The terminal can be asked at once (a script piping questions): let the first answers not
     # share the interpreter with it. (The Discord bot logs in meanwhile instead.)
     await asyncio.to_thread(app.knowledge.snapshot_written)

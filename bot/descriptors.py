@@ -3,7 +3,7 @@
 Linux grows a process's table of file descriptors by doubling it (64, 128, 256, ...) when a new
 descriptor does not fit. In a process with more than one thread, growing it waits for an RCU
 grace period inside the system call that wanted the descriptor: ``socket()`` or ``accept()``, on
-the event loop's thread. On the 2-vCPU VM of ``benchmarks/README.md`` each wait took 10-300 ms,
+the event loop's thread, and on a small VM each wait is long (``benchmarks/README.md``),
 and a bot answering 100 users at once opens over a hundred connections, crossing 64 and 128.
 Grown once at start the table costs a few kB and no wait (none at all while the process still
 has one thread). A process started by a shell inherits a 256-slot table; one started by

@@ -1,10 +1,10 @@
 """A fast reader for plain block YAML: the shape the bot writes intent files in.
 
-PyYAML takes ~40 µs for an intent file (libyaml is quick, but every event, node and mark becomes
-a Python object), and at ten thousand moderator-added files that was 0.4 s of a first start's
-CPU. Nearly all of them are what ``/intent add`` writes (``yaml.safe_dump``): block mappings and
-sequences of one-line scalars; hand-written files add one-line lists such as ``[a, b]``. This
-module reads exactly that, line by line, in ~20 µs.
+PyYAML is slow per intent file (libyaml is quick, but every event, node and mark becomes a
+Python object), and at ten thousand moderator-added files that was a good part of a first
+start's CPU. Nearly all of them are what ``/intent add`` writes (``yaml.safe_dump``): block
+mappings and sequences of one-line scalars; hand-written files add one-line lists such as
+``[a, b]``. This module reads exactly that, line by line, in about half the time.
 
 It gives up (``read_block`` returns None) on anything else, and ``bot.core.yamlsrc`` then lets
 PyYAML read the document: other flow collections, anchors, aliases, tags, block and multi-line

@@ -6,7 +6,7 @@ cores it takes a fraction of that. Workers live only for the one call.
 
 Workers are forked, and only while this process has a single thread: at start, before the store's
 writer or any executor thread exists. Forking a process with other threads can copy a lock one of
-them holds; spawning instead costs ~0.2 s more and runs the caller's ``__main__`` again in every
+them holds; spawning instead costs more at start and runs the caller's ``__main__`` again in every
 worker, which a script without a ``__main__`` guard does not survive. So a reload (which runs in
 a worker thread of the running bot) does its work in place; it seldom has many new files.
 
@@ -32,9 +32,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 A = TypeVar("A")
 
-# Below this many items the workers cost about what they save: forking them and collecting
-# their results took ~0.08 s at 10k files (0.83 s of work done in 0.50 s by two), and a file takes
-# ~0.08 ms to read, parse and check.
+# Below this many items the workers cost about what they save (forking them and collecting
+# their results against reading, parsing and checking the files here; benchmarks/README.md).
 MIN_ITEMS = 2000
 # Items per task: small enough to share the work out evenly, large enough that each task's
 # arguments and results cross the process boundary in one go.

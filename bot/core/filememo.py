@@ -31,7 +31,7 @@ def list_files(directory: Path, suffixes: tuple[str, ...]) -> Listing:
     and stat is left out; an unreadable folder raises OSError.
     """
     found: dict[str, list[tuple[str, Stamp]]] = {suffix: [] for suffix in suffixes}
-    # Paths as str(directory / name) spells them, without a Path per file (10k files: -20 ms).
+    # Paths as str(directory / name) spells them, without a Path object per file.
     prefix = str(directory / "x")[:-1]
     with os.scandir(directory) as entries:
         for entry in entries:

@@ -53,7 +53,7 @@ def unpack_texts(packed: tuple[str, int] | list[str]) -> list[str]:
 class PackedTexts:
     """A list of texts to pickle as ``pack_texts`` packs it; it unpickles as the plain list.
 
-    The joined string (~5 MB at 100k examples) is made only while the pickler writes this
+    The joined string (megabytes with many examples) is made only while the pickler writes this
     object: a snapshot written part by part (``bot.core.snapshot``) then holds one such string
     at a time, not every one of its parts' at once.
     """
@@ -78,8 +78,8 @@ class ExampleIndex:
         self._lengths = array("H", lengths)
         # Postings are ordered by example length (ties by example) so the commonest words can
         # give up a window: filled in that order, they need no sorting. The order comes from
-        # buckets, not one sort: a reload builds this in a thread, and sorting 100k examples
-        # in one call would hold the GIL (and so the event loop) for ~15 ms.
+        # buckets, not one sort: a reload builds this in a thread, and sorting every example
+        # in one call would hold the GIL (and so the event loop) that long.
         by_length: defaultdict[int, list[int]] = defaultdict(list)
         for index, length in enumerate(lengths):
             by_length[length].append(index)
@@ -94,8 +94,8 @@ class ExampleIndex:
         return len(self.texts)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Packed, like the texts: 20k small arrays pickled one by one took 40 ms and ~10 MB of
-        # pickler memo at 100k examples; three objects take a few ms.
+        # Packed, like the texts: tens of thousands of small arrays pickled one by one cost time
+        # and pickler memo; three objects cost next to nothing.
         postings = self._postings
         ids = array("I")
         for found in postings.values():

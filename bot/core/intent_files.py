@@ -166,7 +166,7 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
             )
             continue
         first[intent.id] = intent
-        # One dictionary step per example (100k at a first start); lines only for a clash.
+        # One dictionary step per example (all of them at a first start); lines only for a clash.
         keys = intent.normalised_examples()
         clashes = [key for key in keys if owner.setdefault(key, intent) is not intent]
         if clashes:

@@ -104,9 +104,9 @@ class Knowledge:
 def _built_for_good() -> Iterator[None]:
     """No automatic collection while a new engine is built; once it is in force, freeze it.
 
-    The engine lives until the next reload, like the one frozen at start (``bot.app``). At 10k
-    intents, collections over it while it was built held the GIL (and so the event loop) for
-    13-15 ms, and every full collection after the reload walked it again. The engine it
+    The engine lives until the next reload, like the one frozen at start (``bot.app``). With
+    thousands of intents, collections over it while it was built held the GIL (and so the event
+    loop), and every full collection after the reload walked it again. The engine it
     replaces is freed by reference counting (no cycles). A failed load freezes nothing: its
     traceback and half-built set must stay collectable. Whatever else is alive at that moment
     (a reply in flight) is frozen too; if some of it later becomes a garbage cycle, it stays:
@@ -121,7 +121,8 @@ def _built_for_good() -> Iterator[None]:
 def _collector_paused() -> Iterator[None]:
     """No automatic collection inside: a load makes millions of objects and no garbage cycles.
 
-    At 10k intents a first start spent 0.2 s of its 2.1 s in collections that freed nothing.
+    With thousands of intents a first start spent a tenth of its time in collections that
+    freed nothing.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -43,11 +43,11 @@ __all__ = ["Candidate", "MatchSettings", "Matcher", "Query", "ScanLimits", "stem
 # snowballstemmer hands out PyStemmer's C stemmer when it is installed, the same algorithm.
 _STEMMER = snowballstemmer.stemmer("english")
 # The examples a question is compared with: the best this many, scoring at least the cutoff.
-# (40, not 80: the same golden and held-out reports, question by question, and at 100k examples
-# more accuracy at two thirds of the cost; benchmarks/README.md.)
+# (40, not 80: the same golden and held-out reports, question by question, and with many
+# examples more accuracy at less cost; benchmarks/README.md.)
 FUZZY_LIMIT = 40
 FUZZY_CUTOFF = 30
-# Examples shown as a candidate's best match, remembered (normalising again costs ~10 µs).
+# Examples shown as a candidate's best match, remembered (normalising again is not free).
 DISPLAY_MEMO = 4096
 
 
@@ -140,8 +140,8 @@ class Matcher:
         bags: list[set[str]] = [set() for _ in ranked]
         raw_words: set[str] = set()
         quoted: dict[tuple[int, int], frozenset[str]] = {}
-        # Each distinct word's term ("" for a function word) is worked out once: 100k examples
-        # hold ~20k distinct words.
+        # Each distinct word's term ("" for a function word) is worked out once: examples repeat
+        # their words many times over.
         term_of = _TermTable()
         for intent in intents.intents:
             rank = rank_of[intent.id]
@@ -154,8 +154,8 @@ class Matcher:
                 # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
                 full = " ".join(sorted(words))
                 sorted_terms = " ".join(sorted(terms)) if terms else full
-                # Equal strings share one object (no function words, no stem changed): 100k
-                # examples are ~9 MB of strings per form.
+                # Equal strings share one object (no function words, no stem changed): with many
+                # examples each form is megabytes of strings.
                 terms_texts.append(full if sorted_terms == full else sorted_terms)
                 full_texts.append(full)
                 self._example_words.add(words)

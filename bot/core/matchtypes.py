@@ -33,8 +33,8 @@ class MatchSettings:
 class ScanLimits:
     """Up to these sizes the index scores everything (exact); past them, candidates only."""
 
-    # Also the number of candidates scored past it: with FUZZY_LIMIT 40, 1,200 candidates were
-    # as accurate as 1,500 on 100k synthetic examples, at ~0.7x the p99.
+    # Also the number of candidates scored past it: chosen by accuracy and p99 on synthetic
+    # examples (benchmarks/README.md).
     examples: int = 1200
     words: int = 2000
 

@@ -81,7 +81,7 @@ def grouped_sums(
     rows: npt.NDArray[Any], flat: Ints, lengths: Ints, *, norms: bool = False
 ) -> Matrix:
     """Sums of ``rows`` by groups: group k is the next ``lengths[k]`` indices of ``flat``
-    (with ``norms``, only each sum's length, one column: 100k sums are 100 MB).
+    (with ``norms``, only each sum's length, one column: all the sums would not fit in memory).
 
     Groups of one length are summed together, as a (groups x length) array of indices: no
     padding, and only a few dozen array operations for any number of texts.
@@ -109,7 +109,7 @@ def load_vectors() -> WordVectors:
 
     The two files are read the way ``WordLlama.load`` reads them (``Tokenizer.from_file``,
     ``safe_open``), without importing the library itself: its import pulls in pydantic, an
-    HTTP client and the Hub client (~60 MB and 0.3 s at every start) for what is a lookup.
+    HTTP client and the Hub client (memory and time at every start) for what is a lookup.
     """
     spec = importlib.util.find_spec("wordllama")
     if spec is None or spec.origin is None:

@@ -123,9 +123,9 @@ def _open_own(path: Path) -> Iterator[IO[bytes]]:
 class SnapshotWriter:
     """Writes snapshots to one path from a thread of its own; the newest one submitted wins.
 
-    The bot can answer as soon as its engine is built: writing the snapshot (30 MB, 0.1-0.2 s
-    at 10k intents) need not hold that up. The thread is no daemon, so a process that exits
-    right after loading still finishes writing first.
+    The bot can answer as soon as its engine is built: writing the snapshot (tens of megabytes
+    with thousands of intents) need not hold that up. The thread is no daemon, so a process
+    that exits right after loading still finishes writing first.
     """
 
     def __init__(self, path: Path) -> None:

@@ -2,8 +2,8 @@
 
 The answer is defined by a full scan: ``process.extractOne(word, sorted_vocabulary,
 scorer=fuzz.ratio, score_cutoff=cutoff)``, so the best-scoring word wins and ties go to the word
-that sorts first. A full scan costs about 0.1 µs per word, which is nothing for the article's
-thousand words but a millisecond for every unknown word once moderators have added ten thousand.
+that sorts first. A full scan is cheap for the article's thousand words but not for every
+unknown word once moderators have added ten thousand.
 
 Above ``scan_limit`` words the scan is narrowed with a deletion index (as in SymSpell): two words
 are ``i + j`` edits apart in fuzz.ratio's Indel distance when deleting ``i`` letters from one and

@@ -19,7 +19,7 @@ _STR = "tag:yaml.org,2002:str"
 
 def _construct(loader: _Loader, node: yaml.Node) -> Any:
     # A string is its node's value (what SafeConstructor.construct_yaml_str returns): most
-    # nodes of an intent file are strings, and the general path costs ~1 µs more for each.
+    # nodes of an intent file are strings, and the general path costs more for each.
     if node.tag == _STR and type(node) is yaml.ScalarNode:
         return node.value
     return loader.construct_object(node, deep=True)

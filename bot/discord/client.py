@@ -95,7 +95,7 @@ class ArticleBot(commands.Bot):
         if interval > 0:
             self._watching = asyncio.create_task(self.services.watcher.run(interval))
         # Before the gateway connects, so the one long collection over everything loaded does
-        # not stall the first messages (measured: ~50 ms flat out, benchmarks/README.md).
+        # not stall the first messages (benchmarks/README.md).
         freeze_loaded_objects()
 
     async def on_ready(self) -> None:

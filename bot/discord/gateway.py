@@ -3,8 +3,8 @@
 discord.py's connection loop awaits ``poll_event()`` for each gateway frame. When frames are
 already buffered, aiohttp hands the next one over without suspending, so under a burst one step
 of the loop parses every queued event (each a Message, its author, member and mentions) while
-replies, heartbeats and timers wait: measured 20-30 ms steps at ~400 questions/s
-(benchmarks/README.md). Yielding after each event bounds a step to one event.
+replies, heartbeats and timers wait: long steps under load (benchmarks/README.md). Yielding
+after each event bounds a step to one event.
 """
 
 from __future__ import annotations
