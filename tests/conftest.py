@@ -19,6 +19,14 @@ from bot.core.knowledge import Knowledge
 from bot.core.sections import load_article
 
 ROOT = Path(__file__).resolve().parents[1]
+# Where own_config_file writes: named when the test session starts and handed down, so that a
+# script a test runs in a child interpreter uses the session's folder, which the session removes.
+CLI_FOLDER = Path(
+    os.environ.setdefault(
+        "ARTICLE_BOT_TESTS_DIR",
+        str(Path(tempfile.gettempdir()) / f"article-bot-tests-{os.getpid()}"),
+    )
+)
 
 
 def own_config(tmp: Path) -> Config:
@@ -41,7 +49,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
 def own_config_file() -> Path:
     """A config.yaml of the tests' own (over the shipped article and intents, no snapshot),
     written once per test process, for tests that run the command line."""
-    path = Path(tempfile.gettempdir()) / f"article-bot-tests-{os.getpid()}" / "config.yaml"
+    path = CLI_FOLDER / "config.yaml"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -54,7 +62,7 @@ def own_config_file() -> Path:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Remove this process's command-line config folder (``own_config_file``)."""
-    shutil.rmtree(Path(tempfile.gettempdir()) / f"article-bot-tests-{os.getpid()}", True)
+    shutil.rmtree(CLI_FOLDER, True)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from bot.core.answer_types import (
     Wanted,
     answers,
     asked,
-    asked_type,
     asks_advice,
     provides,
     whose_view,
@@ -36,8 +35,9 @@ from bot.core.turns import ReplyKind
     ],
 )
 def test_asked_type(question: str, kind: AnswerType | None) -> None:
-    """Figure and date questions are recognised; ordinary questions are not."""
-    assert asked_type(question) is kind
+    """Figure, date, year, age and origin questions are recognised; ordinary ones are not."""
+    wanted = asked(question)
+    assert (wanted.kind if wanted is not None else None) is kind
 
 
 def test_provides() -> None:
@@ -82,6 +82,9 @@ def test_a_count_needs_the_things_counted() -> None:
     assert answers("the two countries and three others", countries)
     years = asked("how many yrs has kerry been doing this")
     assert years is not None and answers("a diplomat with 30 years of experience", years)
+    anything = asked("how many of them are there")
+    assert anything == Wanted(AnswerType.QUANTITY, "of")
+    assert answers("the two countries", anything) and not answers("the countries", anything)
 
 
 @pytest.mark.parametrize(

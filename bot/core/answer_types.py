@@ -15,9 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-import snowballstemmer
-
-from bot.core.text import normalise
+from bot.core.matcher import stem_terms
+from bot.core.text import normalise, tokens
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -30,10 +29,10 @@ _TIME_WORDS = (
 )
 # "how many hours": any span of time in the passage may answer it, whatever its unit.
 _TIME_UNITS = frozenset(
-    {"seconds", "minutes", "mins", "hours", "hrs", "days", "weeks", "months", "years", "yrs"}
-    | {"decades", "centuries"}
+    """
+    seconds minutes mins hours hrs days weeks months years yrs decades centuries
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 class AnswerType(Enum):
@@ -99,12 +98,6 @@ class Wanted:
     counted: str | None = None
 
 
-def asked_type(question: str) -> AnswerType | None:
-    """The specific kind of fact a question asks for, if any."""
-    wanted = asked(question)
-    return wanted.kind if wanted is not None else None
-
-
 def asked(question: str) -> Wanted | None:
     """The fact a question asks for, with what it counts, if any."""
     question = normalise(question)
@@ -138,7 +131,6 @@ def answers(passage: str, wanted: Wanted) -> bool:
         return provides(passage, AnswerType.DATE)
     if not provides(passage, wanted.kind):
         return False
-    if wanted.counted is None:
-        return True
-    stem = _STEMMER.stemWord(wanted.counted)
-    return any(_STEMMER.stemWord(w) == stem for w in re.findall(r"\w+", passage.lower()))
+    counted = stem_terms([wanted.counted]) if wanted.counted else []
+    # "how many of them": a function word counts nothing in particular.
+    return not counted or counted[0] in stem_terms(tokens(normalise(passage)))

@@ -140,14 +140,12 @@ class Engine:
         if top is None or top.score < self.settings.suggest_threshold:
             return self._fallback(query, ranked), state
         first = self.intents.by_id[top.intent_id]
-        if first.kind is not IntentKind.SMALLTALK and self._unanswerable(query):
-            # Whatever words they share with a passage, no passage says this: an author's own
-            # "the article doesn't say" for it is the best reply, else the general one.
+        refusal = self._refusal(query, ranked) if first.kind is not IntentKind.SMALLTALK else None
+        if refusal is not None:
+            # An author's own "the article doesn't say" for it beats the general one.
             if first.kind is IntentKind.NOT_IN_ARTICLE:
                 return self._respond(first, top.score, state)
-            if asks_advice(query.text):
-                return self._no_advice(), state
-            return self._fallback(query, ranked), state
+            return refusal, state
         if top.score < self.settings.answer_threshold and not (
             self._clear_winner(query, ranked) or self._agreed(query, ranked)
         ):
@@ -168,12 +166,15 @@ class Engine:
                 return self._lacks(intent, wanted, top.score), state
         return self._respond(intent, top.score, state)
 
-    def _unanswerable(self, query: Query) -> bool:
-        """ "How do I ..." (advice), or what someone no passage is about thinks or said."""
+    def _refusal(self, query: Query, ranked: list[Candidate]) -> Reply | None:
+        """The reply to a question no passage answers, whatever words they share: "how do I ..."
+        (advice), or what someone no passage is about thinks or said; None for any other."""
         if asks_advice(query.text):
-            return True
+            return self._no_advice()
         who = whose_view(query.text)
-        return who is not None and not self._quoted_about(who)
+        if who is not None and not self._quoted_about(who):
+            return self._fallback(query, ranked)
+        return None
 
     def _quoted_about(self, who: str) -> bool:
         """Whether any passage is about ``who`` (a pronoun is anyone): the article can tell what
