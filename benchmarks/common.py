@@ -11,8 +11,8 @@ from pathlib import Path
 from benchmarks.synth import IntentFactory, intent_yaml
 from bot.config import Config, load_config
 from bot.core.article import Article
-from bot.core.intent_files import load_intents
 from bot.core.intents import Intent, IntentSet
+from bot.core.loading.intent_files import load_intents
 from bot.core.sections import load_article
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process, utils
 from benchmarks.common import Row, percentile, print_table, shipped, synthetic
 from benchmarks.synth import Question, article_vocabulary, questions
 from bot.core.intents import IntentSet
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 
 SIZES = (100, 1_000, 10_000, 100_000)
 # The WRatio scan costs ~1 µs per example: cap its questions so each size takes seconds.

@@ -4,7 +4,8 @@ Each measurement is a fresh process (``python -m benchmarks.startup --child CONF
 config, the article and every intent file and builds the matcher, exactly as the bot does before it
 answers. It is measured twice: a first start (no snapshot on disk: every file is parsed, checked
 and indexed, and the snapshot written in the background, reported as "snapshot on disk") and a
-restart over the same files (the snapshot read back, ``bot.core.snapshot``); both are judged. It
+restart over the same files (the snapshot read back, ``bot.core.loading.snapshot``); both are
+judged. It
 reports the load-and-index time it measured itself, and its peak RSS (VmHWM, as
 ``RUSAGE_CHILDREN``'s ru_maxrss would carry the parent's peak over the fork), and the largest
 peak of the worker processes a first start forks to parse; the parent also times the whole

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from benchmarks.common import Row, print_table
-from bot.core.turns import State
-from bot.records import ConversationKey, TurnRecord
-from bot.store import MIGRATIONS, Store
+from bot.core.replies import State
+from bot.store.records import ConversationKey, TurnRecord
+from bot.store.sqlite import MIGRATIONS, Store
 
 
 def _record(n: int, user: int) -> tuple[TurnRecord, State]:

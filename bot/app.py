@@ -8,11 +8,11 @@ from pathlib import Path
 
 from bot.config import Config, load_config
 from bot.core.knowledge import Knowledge
+from bot.core.matching.spelling import load_english
 from bot.core.sections import load_article
-from bot.core.spelling import load_english
 from bot.descriptors import reserve_descriptors
 from bot.service import ChatService
-from bot.store import Store
+from bot.store.sqlite import Store
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.intent_files import (
+from bot.core.intents import INTENTS_VERSION, Intent
+from bot.core.knowledge import Knowledge
+from bot.core.loading.intent_files import (
     IntentLoader,
     UnreadableFile,
     read_intent_file,
     validate_documents,
 )
-from bot.core.intents import INTENTS_VERSION, Intent
-from bot.core.knowledge import Knowledge
 from bot.core.text import normalise
 from bot.errors import (
     IntentError,

@@ -15,12 +15,12 @@ from typing import Any
 from bot.app import App, build_app, build_knowledge, freeze_loaded_objects
 from bot.config import load_config, read_token
 from bot.core.evaluate import evaluate, load_floors, load_golden, missed_floors
-from bot.core.render import render_outline, render_summary
+from bot.core.plaintext import render_outline, render_summary
 from bot.core.sections import load_article
 from bot.core.summary import summarise
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
-from bot.records import ConversationKey
+from bot.store.records import ConversationKey
 from bot.terminal import ask_once, interactive, json_lines
 
 DEFAULT_CONFIG = Path("config.yaml")

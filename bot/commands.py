@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.render import render_outline, render_reply, render_summary
+from bot.core.plaintext import render_outline, render_reply, render_summary
+from bot.core.replies import ReplyKind, Suggestion
 from bot.core.summary import resolve_section, summarise
-from bot.core.turns import ReplyKind, Suggestion
 from bot.errors import ArticleBotError
 from bot.messages import UNSAVED, user_message
-from bot.records import ConversationKey
 from bot.service import ChatService, TurnResult
+from bot.store.records import ConversationKey
 
 COMMANDS = "/summary [section]  /sections  /more  /help  /quit"
 HELP = f"Ask anything about the article. Commands: {COMMANDS}"

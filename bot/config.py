@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.matcher import MatchSettings
-from bot.core.schema import Checker
-from bot.core.turns import DialogueSettings
-from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, read_yaml
+from bot.core.loading.checks import Checker
+from bot.core.loading.lined import LineDict, LineList
+from bot.core.loading.yamlsrc import YamlSyntaxError, read_yaml
+from bot.core.matching.types import MatchSettings
+from bot.core.replies import DialogueSettings
 from bot.errors import ConfigError
 
 # A Discord role id. Never a role name: anyone who may create roles on a server can name one

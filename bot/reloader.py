@@ -13,10 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.core.filememo import Listing, list_files
-from bot.core.intent_files import IntentLoader
 from bot.core.intents import IntentSet
 from bot.core.knowledge import Knowledge
+from bot.core.loading.filememo import Listing, list_files
+from bot.core.loading.intent_files import IntentLoader
 from bot.errors import IntentError
 
 log = logging.getLogger(__name__)

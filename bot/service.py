@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass
 
 from bot.core.knowledge import Knowledge
+from bot.core.replies import Reply, State
 from bot.core.text import clean_user_text
-from bot.core.turns import Reply, State
 from bot.errors import StoreWriteError
-from bot.records import ConversationKey, TurnRecord
-from bot.store import Store
+from bot.store.records import ConversationKey, TurnRecord
+from bot.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class ChatService:
     async def ask(self, key: ConversationKey, question: str) -> TurnResult:
         """Answer a question in the light of this conversation's state."""
         state = await self._state(key)
-        reply, new_state = self.knowledge.engine.turn(question, state)
+        reply, new_state = self.knowledge.engine.reply_to(question, state)
         return await self._log(key, question, reply, new_state)
 
     async def more(self, key: ConversationKey, start: State | None = None) -> TurnResult:

@@ -14,10 +14,10 @@ from typing import Any, BinaryIO, TextIO
 
 from bot.commands import COMMANDS, LineKind, Outcome, Session
 from bot.core.article import Article, location
-from bot.core.render import render_reply
+from bot.core.plaintext import render_reply
 from bot.messages import GENERIC
-from bot.records import ConversationKey
 from bot.service import ChatService, TurnResult
+from bot.store.records import ConversationKey
 
 log = logging.getLogger(__name__)
 PROMPT = "you> "

@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
 from bot.core.sections import load_article
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer_types import (
+from bot.core.engine import Engine
+from bot.core.matching.question_form import (
     AnswerType,
     Wanted,
     answers,
@@ -14,8 +15,7 @@ from bot.core.answer_types import (
     provides,
     whose_view,
 )
-from bot.core.dialogue import Engine
-from bot.core.turns import ReplyKind
+from bot.core.replies import ReplyKind
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_provides() -> None:
 
 def test_figure_question_on_a_passage_without_figures(engine: Engine) -> None:
     """ "How many ... in Aleppo" names the Aleppo passage but does not quote it as an answer."""
-    reply, _ = engine.turn("how many fighters are trapped in aleppo", None)
+    reply, _ = engine.reply_to("how many fighters are trapped in aleppo", None)
     assert reply.kind is ReplyKind.NOT_IN_ARTICLE and reply.quote is None
     assert reply.section_id == "us-motives-in-syria"
     assert [s.intent_id for s in reply.suggestions] == ["aleppo-rebels-trapped"]
@@ -59,7 +59,7 @@ def test_figure_question_on_a_passage_without_figures(engine: Engine) -> None:
 
 def test_figure_question_on_a_passage_with_one(engine: Engine) -> None:
     """ "How many years" of Kerry's experience is answered: the passage has the number."""
-    reply, _ = engine.turn("how many years of experience does kerry have", None)
+    reply, _ = engine.reply_to("how many years of experience does kerry have", None)
     assert reply.answered and reply.intent_id == "kerry-experience"
 
 
@@ -115,7 +115,7 @@ def test_asks_advice(question: str, advice: bool) -> None:
 )
 def test_topical_questions_the_article_cannot_answer(engine: Engine, question: str) -> None:
     """Questions sharing the article's words but asking what it never says quote nothing."""
-    reply, _ = engine.turn(question, None)
+    reply, _ = engine.reply_to(question, None)
     assert not reply.answered and reply.quote is None
 
 
@@ -125,7 +125,7 @@ def test_how_questions_about_the_article_still_answered(engine: Engine) -> None:
         ("how long did the meeting last", "meeting-duration"),
         ("how many years has kerry been doing this", "kerry-experience"),
     ):
-        reply, _ = engine.turn(question, None)
+        reply, _ = engine.reply_to(question, None)
         assert reply.answered and reply.intent_id == intent, question
 
 
@@ -153,7 +153,7 @@ def test_whose_view(question: str, who: str | None) -> None:
 )
 def test_views_of_people_the_article_never_names(engine: Engine, question: str) -> None:
     """The closest passage on the topic is no answer, nor a choice of passages: "doesn't say"."""
-    reply, _ = engine.turn(question, None)
+    reply, _ = engine.reply_to(question, None)
     assert reply.kind in (ReplyKind.NOT_IN_ARTICLE, ReplyKind.OFF_TOPIC) and reply.quote is None
 
 
@@ -167,5 +167,5 @@ def test_views_of_people_the_article_never_names(engine: Engine, question: str) 
 )
 def test_views_of_people_the_article_quotes(engine: Engine, question: str, section: str) -> None:
     """What Lavrov said, or the author (a reader's word for the byline), is still quoted."""
-    reply, _ = engine.turn(question, None)
+    reply, _ = engine.reply_to(question, None)
     assert reply.answered and reply.section_id == section

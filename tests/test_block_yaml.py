@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.authoring import IntentDraft
-from bot.core import yamlsrc
-from bot.core.blockyaml import read_block
+from bot.core.loading import yamlsrc
+from bot.core.loading.blockyaml import read_block
 from tests.conftest import ROOT
 from tests.test_yaml_loader import shape
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from tests.discord_harness import Running, quote_of, running_bot
 from tests.fakediscord import FakeUser
 
@@ -52,7 +52,7 @@ def answers_and_continuations(engine: Engine) -> tuple[dict[str, str], dict[str,
     continuations: dict[str, str] = {}
     states = []
     for question in QUESTIONS:
-        reply, state = engine.turn(question, None)
+        reply, state = engine.reply_to(question, None)
         assert reply.quote is not None and state is not None, question
         more, _ = engine.more(state)
         assert more.quote is not None, question
@@ -60,7 +60,7 @@ def answers_and_continuations(engine: Engine) -> tuple[dict[str, str], dict[str,
         states.append(state)
     for question in QUESTIONS:
         for state in states:
-            reply, _ = engine.turn(question, state)
+            reply, _ = engine.reply_to(question, state)
             assert reply.quote is not None and reply.quote.text == answers[question], question
     assert len(set(answers.values())) == len(set(continuations.values())) == len(QUESTIONS)
     return answers, continuations

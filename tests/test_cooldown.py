@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cooldown import Cooldown
+from bot.discord.cooldown import Cooldown
 
 
 class Clock:

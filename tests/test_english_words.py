@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wordfreq import get_frequency_dict, zipf_to_freq
 
-from bot.core.spelling import ENGLISH_ZIPF, is_english, load_english
+from bot.core.matching.spelling import ENGLISH_ZIPF, is_english, load_english
 
 
 def test_the_list_is_wordfreqs_own_down_to_the_floor() -> None:

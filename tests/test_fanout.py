@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.core import fanout
+from bot.core.loading import fanout
 from tests.conftest import ROOT, fresh
 
 
@@ -30,7 +30,7 @@ def die_in_a_worker(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
 
 SPREAD = """
 import json, os
-from bot.core import fanout
+from bot.core.loading import fanout
 from tests.test_fanout import {work}
 fanout.CHUNK = 7
 found = fanout.map_chunked({work}, list(range(100)), 1000, min_items={least}, workers=2)
@@ -83,8 +83,8 @@ def test_few_items_are_done_in_place() -> None:
 LOAD = """
 import json, sys
 from pathlib import Path
-from bot.core import fanout
-from bot.core.intent_files import IntentLoader
+from bot.core.loading import fanout
+from bot.core.loading.intent_files import IntentLoader
 from bot.errors import IntentError
 from tests.conftest import ROOT, fresh
 from bot.core.sections import load_article

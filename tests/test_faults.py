@@ -90,7 +90,7 @@ async def no_reply(run: Running, *sent: Json, timeout: float = 0.3) -> bool:
 
 def expected_quote(run: Running, question: str) -> str:
     """The passage the engine quotes for ``question`` in a fresh conversation."""
-    reply, _ = run.app.knowledge.engine.turn(question, None)
+    reply, _ = run.app.knowledge.engine.reply_to(question, None)
     assert reply.quote is not None, f"{question!r} is not answered by a quote"
     return reply.quote.text
 
@@ -98,7 +98,7 @@ def expected_quote(run: Running, question: str) -> str:
 def expected_more(run: Running, question: str) -> str:
     """The passage "more" quotes after ``question`` was answered."""
     engine = run.app.knowledge.engine
-    _, state = engine.turn(question, None)
+    _, state = engine.reply_to(question, None)
     reply, _ = engine.more(state)
     assert reply.quote is not None
     return reply.quote.text
@@ -295,7 +295,7 @@ async def test_undeliverable_reply_is_recorded_and_the_bot_goes_on(
     sent = await send(run, user, question)
     failures = await failures_after(run, known)
     assert len(failures) == 1 and str(status) in failures[0][1]
-    turn = await run.app.store.turn(failures[0][0])
+    turn = await run.app.store.logged_turn(failures[0][0])
     assert turn is not None
     assert (turn.question, turn.key.user, turn.answered) == (question, str(user.id), True)
     recent = await run.app.store.recent_turns(5)
@@ -314,7 +314,7 @@ async def test_reply_lost_with_its_connection_is_recorded(run: Running) -> None:
     sent = await send(run, user, "what did nato decide about russia")
     failures = await failures_after(run, known)
     assert len(failures) == 1 and "disconnected" in failures[0][1].lower()
-    turn = await run.app.store.turn(failures[0][0])
+    turn = await run.app.store.logged_turn(failures[0][0])
     assert turn is not None and turn.key.user == str(user.id)
     assert reply_attempts(run, sent) == 1  # a POST is not retried: it may have been posted
     _, later = await run.ask("aleppo", author=user)
@@ -331,7 +331,7 @@ async def test_every_turn_is_replied_or_recorded_under_mixed_faults(run: Running
     failures = await failures_after(run, known, wanted=2)
     failed = set()
     for turn_id, _ in failures:
-        turn = await run.app.store.turn(turn_id)
+        turn = await run.app.store.logged_turn(turn_id)
         assert turn is not None and turn.key.user == str(user.id)
         failed.add(turn.question)
     assert len(failed) == 2
@@ -358,5 +358,5 @@ async def test_undeliverable_slash_answer_is_recorded(
     assert result.ephemeral and not result.embeds  # the polite line, once retries ran out
     failures = await failures_after(run, known, timeout=1.0)
     assert len(failures) == 1, "the undelivered /ask answer was not recorded"
-    turn = await run.app.store.turn(failures[0][0])
+    turn = await run.app.store.logged_turn(failures[0][0])
     assert turn is not None and (turn.question, turn.key.user) == (question, str(user.id))

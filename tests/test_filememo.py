@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.filememo import list_files
+from bot.core.loading.filememo import list_files
 
 SUFFIXES = (".yaml", ".yml")
 

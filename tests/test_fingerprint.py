@@ -11,14 +11,17 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.core import fingerprint
 from bot.core.article import Article
+from bot.core.loading import fingerprint
 from tests.conftest import ROOT
 
 IMPORTED = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "bot")))
+print(json.dumps(sorted(
+    name for name, module in sys.modules.items()
+    if name.split(".")[0] == "bot" and not hasattr(module, "__path__")
+)))
 """
 
 
@@ -27,21 +30,21 @@ def module_name(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts)
 
 
-@pytest.mark.parametrize("module", ["bot.core.intent_files", "bot.core.matcher"])
+@pytest.mark.parametrize("module", ["bot.core.loading.intent_files", "bot.core.matching.matcher"])
 def test_sources_are_what_python_imports(module: str) -> None:
     """The import lines followed give the very modules a fresh interpreter loads (packages'
     empty ``__init__`` aside)."""
     done = subprocess.run(
         [sys.executable, "-c", IMPORTED, module], cwd=ROOT, capture_output=True, check=True
     )
-    loaded = {name for name in json.loads(done.stdout) if name not in ("bot", "bot.core")}
+    loaded = set(json.loads(done.stdout))
     assert {module_name(path) for path in fingerprint.sources((module,))} == loaded
 
 
 def test_checking_does_not_depend_on_matching() -> None:
     """A checked file's fingerprint covers parsing and checking, not the matcher."""
     checking = {path.name for path in fingerprint.sources(fingerprint.FILE_MODULES)}
-    assert {"intents.py", "yamlsrc.py", "schema.py", "text.py", "errors.py"} <= checking
+    assert {"intents.py", "yamlsrc.py", "checks.py", "text.py", "errors.py"} <= checking
     assert not {"matcher.py", "index.py", "spelling.py", "dialogue.py"} & checking
 
 
@@ -50,17 +53,17 @@ def copy_of_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the bot's source that the fingerprints are taken from."""
     shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(fingerprint, "_ROOT", tmp_path)
-    monkeypatch.setattr(fingerprint, "_FORMAT_SOURCE", tmp_path / "bot/core/snapshot.py")
+    monkeypatch.setattr(fingerprint, "_FORMAT_SOURCE", tmp_path / "bot/core/loading/snapshot.py")
     return tmp_path / "bot"
 
 
 @pytest.mark.parametrize(
     ("edited", "files_change", "whole_changes"),
     [
-        ("core/matcher.py", False, True),
-        ("core/spelling.py", False, True),
-        ("core/yamlsrc.py", True, True),
-        ("core/snapshot.py", True, True),
+        ("core/matching/matcher.py", False, True),
+        ("core/matching/spelling.py", False, True),
+        ("core/loading/yamlsrc.py", True, True),
+        ("core/loading/snapshot.py", True, True),
         ("errors.py", True, True),
         ("core/dialogue.py", False, False),
         ("discord/client.py", False, False),

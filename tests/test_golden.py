@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from bot.core.evaluate import evaluate, load_floors, load_golden, missed_floors
 
 SETS = Path(__file__).parent / "golden"

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.article import Article
-from bot.core.dialogue import Engine, State
-from bot.discord.render import render_reply
+from bot.core.engine import Engine, State
+from bot.discord.embeds import render_reply
 from bot.discord.views import reply_view
 from bot.service import TurnResult
 from tests.conftest import ROOT
@@ -201,7 +201,7 @@ def test_rendered_replies_respect_discord_limits(
     """Any question, in any conversation, renders within Discord's limits, quoting the article."""
     question = data.draw(questions(examples), label="question")
     state = data.draw(st.sampled_from(states), label="state")
-    reply, _ = engine.turn(question, state)
+    reply, _ = engine.reply_to(question, state)
     rendered = render_reply(article, reply)
     view = reply_view(TurnResult(reply, turn_id=2**53))
     embeds = [rendered.embed.to_dict()] if rendered.embed is not None else []

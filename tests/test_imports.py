@@ -23,7 +23,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_imports_no_discord_nor_database(path: Path) -> None:
     """No core module imports discord, a database driver, or bot modules outside bot.core."""
     for name in imported_modules(path):

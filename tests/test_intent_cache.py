@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import intent_files
 from bot.core.article import Article
-from bot.core.intent_files import Checked, IntentLoader
+from bot.core.loading import intent_files
+from bot.core.loading.intent_files import Checked, IntentLoader
 from bot.errors import IntentError
 from tests.conftest import ROOT
 

@@ -17,9 +17,9 @@ import pytest
 
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.intent_files import load_intents
 from bot.core.intents import LIMITS
 from bot.core.knowledge import Knowledge
+from bot.core.loading.intent_files import load_intents
 from bot.errors import IntentError
 from tests.conftest import ROOT
 

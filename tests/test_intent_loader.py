@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.article import Article
-from bot.core.intent_files import _cross_checks, load_intents, validate_documents
 from bot.core.intents import Intent, IntentKind
+from bot.core.loading.intent_files import _cross_checks, load_intents, validate_documents
 from bot.errors import IntentError, Problem
 
 EXAMPLES = "[one question, two question, three question, four question, five question]"

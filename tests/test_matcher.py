@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from bot.core.text import _APOSTROPHES, normalise, sentence_spans, truncate
 
 

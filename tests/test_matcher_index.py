@@ -14,12 +14,13 @@ from rapidfuzz.distance import LCSseq
 from benchmarks.synth import NOISE, IntentFactory, typo, with_intents
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from bot.core.evaluate import evaluate, load_golden
-from bot.core.index import CoverageIndex, ExampleIndex, token_sorted
 from bot.core.intents import IntentSet
-from bot.core.matcher import Candidate, Matcher, ScanLimits
-from bot.core.spelling import Speller
+from bot.core.matching.index import CoverageIndex, ExampleIndex, token_sorted
+from bot.core.matching.matcher import Matcher
+from bot.core.matching.spelling import Speller
+from bot.core.matching.types import Candidate, ScanLimits
 from tests.test_golden import GOLDEN
 
 # Small enough that the shipped intents overflow it: the index really narrows the search.

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.article import Article
-from bot.core.dialogue import Engine
-from bot.core.render import render_reply
-from bot.core.turns import State
+from bot.core.engine import Engine
+from bot.core.plaintext import render_reply
+from bot.core.replies import State
 
 HOSTILE = st.sampled_from(
     [
@@ -46,7 +46,7 @@ def test_any_input_gives_a_reply_with_only_article_quotes(
 ) -> None:
     """Whatever the text, a turn gives a reply whose quote is an exact substring of the article."""
     state = State("russia-gain", "what-russia-gains", 0) if follow_up else None
-    reply, new_state = engine.turn(question, state)
+    reply, new_state = engine.reply_to(question, state)
     if reply.quote is not None:
         assert article.text[reply.quote.start : reply.quote.end] == reply.quote.text
         assert reply.quote.text

@@ -17,9 +17,9 @@ from bot.app import build_knowledge
 from bot.authoring import IntentAuthor, IntentDraft
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.dialogue import Engine
-from bot.core.filememo import Listing
+from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
+from bot.core.loading.filememo import Listing
 from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
 from bot.reloader import IntentWatcher
 from tests.conftest import ROOT
@@ -59,7 +59,7 @@ async def test_polling_picks_up_an_edit(knowledge: Knowledge) -> None:
     assert not await watcher.check()  # seen once: it may still be being written
     assert await watcher.check()
     assert knowledge.intents.get("bellwether") is not None
-    reply, _ = knowledge.engine.turn("tell me about the bellwether", None)
+    reply, _ = knowledge.engine.reply_to("tell me about the bellwether", None)
     assert reply.intent_id == "bellwether"
 
 
@@ -289,12 +289,12 @@ async def test_removing_an_intent_mid_conversation(knowledge: Knowledge) -> None
     """A conversation whose last answer was a removed intent goes on without error."""
     author = IntentAuthor(knowledge)
     await author.add(draft())
-    _, state = knowledge.engine.turn("tell me about the bellwether", None)
+    _, state = knowledge.engine.reply_to("tell me about the bellwether", None)
     assert state is not None and state.intent_id == "bellwether"
     await author.remove("bellwether")
-    reply, _ = knowledge.engine.turn("more", state)
+    reply, _ = knowledge.engine.reply_to("more", state)
     assert reply.answered and reply.quote is not None
-    reply, _ = knowledge.engine.turn("tell me about the bellwether", state)
+    reply, _ = knowledge.engine.reply_to("tell me about the bellwether", state)
     assert reply.intent_id != "bellwether" and knowledge.intents.get("bellwether") is None
 
 

@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from bot.core.semantic import SemanticIndex, load_vectors
+from bot.core.matching.semantic import SemanticIndex, load_vectors
 from bot.core.text import normalise, tokens
 
 TEXTS = [

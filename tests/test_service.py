@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.knowledge import Knowledge
-from bot.records import ConversationKey
 from bot.service import ChatService
-from bot.store import Store
+from bot.store.records import ConversationKey
+from bot.store.sqlite import Store
 
 ALICE = ConversationKey("g", "c", "alice")
 BOB = ConversationKey("g", "c", "bob")

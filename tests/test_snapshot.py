@@ -14,8 +14,8 @@ import pytest
 
 from bot.config import Config
 from bot.core.article import Article
-from bot.core.index import ExampleIndex, PackedTexts, pack_texts, unpack_texts
 from bot.core.knowledge import Knowledge
+from bot.core.matching.index import ExampleIndex, PackedTexts, pack_texts, unpack_texts
 from bot.errors import IntentError
 from tests.conftest import ROOT
 
@@ -56,7 +56,7 @@ def answers(knowledge: Knowledge) -> list[tuple[object, ...]]:
     """Each question's reply kind, intent, quote and ranking."""
     found: list[tuple[object, ...]] = []
     for question in QUESTIONS:
-        reply, _ = knowledge.engine.turn(question, None)
+        reply, _ = knowledge.engine.reply_to(question, None)
         ranked = knowledge.engine.matcher.rank(knowledge.engine.matcher.prepare(question), limit=5)
         found.append((reply.kind, reply.intent_id, reply.quote, tuple(ranked)))
     return found
@@ -86,7 +86,7 @@ def test_an_edited_file_is_read_again(
     added = start(folder, config, article, cache)
     assert not added.from_snapshot
     assert added.intents.get("bellwether") is not None
-    reply, _ = added.engine.turn("tell me about the bellwether", None)
+    reply, _ = added.engine.reply_to("tell me about the bellwether", None)
     assert reply.intent_id == "bellwether"
     # The same size and a later time: only the stamp tells the edit.
     extra = folder / "extra.yaml"

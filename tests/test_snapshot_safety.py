@@ -14,8 +14,8 @@ import pytest
 from bot.config import Config
 from bot.core.article import Article
 from bot.core.knowledge import Knowledge
-from bot.core.plaindata import PlainDataError, dumps, loads
-from bot.core.snapshot import MAGIC
+from bot.core.loading.plaindata import PlainDataError, dumps, loads
+from bot.core.loading.snapshot import MAGIC
 from tests.conftest import ROOT
 
 

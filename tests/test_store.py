@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.turns import State
+from bot.core.replies import State
 from bot.errors import StoreWriteError
-from bot.records import ConversationKey, TurnRecord
-from bot.store import MIGRATIONS, Store
+from bot.store.records import ConversationKey, TurnRecord
+from bot.store.sqlite import MIGRATIONS, Store
 
 ALICE = ConversationKey("g1", "c1", "alice")
 BOB = ConversationKey("g1", "c1", "bob")

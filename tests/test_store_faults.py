@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge import Knowledge
-from bot.records import ConversationKey
 from bot.service import ChatService
-from bot.store import MIGRATIONS, Store
+from bot.store.records import ConversationKey
+from bot.store.sqlite import MIGRATIONS, Store
 from tests.conftest import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
@@ -78,7 +78,7 @@ def test_a_database_in_a_folder_that_cannot_be_made(tmp_path: Path) -> None:
 OPENER = """
 import asyncio, sys, time
 from pathlib import Path
-from bot.store import Store
+from bot.store.sqlite import Store
 go = Path(sys.argv[2])
 while not go.exists():
     time.sleep(0.001)

@@ -16,11 +16,11 @@ import pytest
 
 from bot.commands import Session
 from bot.core.knowledge import Knowledge
-from bot.core.turns import ReplyKind, State
+from bot.core.replies import ReplyKind, State
 from bot.messages import UNSAVED
-from bot.records import ConversationKey, TurnRecord
 from bot.service import ChatService
-from bot.store import Store
+from bot.store.records import ConversationKey, TurnRecord
+from bot.store.sqlite import Store
 from tests.conftest import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).

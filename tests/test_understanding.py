@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.dialogue import Engine
-from bot.core.turns import ReplyKind
+from bot.core.engine import Engine
+from bot.core.replies import ReplyKind
 
 # (question, the section whose passage must be quoted)
 ANSWERED = [
@@ -34,7 +34,7 @@ FALSE_FRIENDS = [
 @pytest.mark.parametrize(("question", "section"), ANSWERED)
 def test_paraphrases_quote_the_right_passage(engine: Engine, question: str, section: str) -> None:
     """A reader's paraphrase is answered with a quote from the passage that answers it."""
-    reply, _ = engine.turn(question, None)
+    reply, _ = engine.reply_to(question, None)
     assert reply.answered, (reply.kind, engine.rank(question)[:3])
     assert reply.section_id == section
 
@@ -42,7 +42,7 @@ def test_paraphrases_quote_the_right_passage(engine: Engine, question: str, sect
 @pytest.mark.parametrize(("question", "wrong"), FALSE_FRIENDS)
 def test_false_friends_do_not_answer(engine: Engine, question: str, wrong: str) -> None:
     """A question sharing a word with a passage is not answered by that passage."""
-    reply, _ = engine.turn(question, None)
+    reply, _ = engine.reply_to(question, None)
     assert reply.intent_id != wrong
     assert not any(s.intent_id == wrong for s in reply.suggestions[:1])
 
@@ -50,14 +50,14 @@ def test_false_friends_do_not_answer(engine: Engine, question: str, wrong: str) 
 @pytest.mark.parametrize("word", ["quit", "exit", "Quit"])
 def test_quit_typed_bare_is_not_a_question(engine: Engine, word: str) -> None:
     """'quit' or 'exit' without a slash quotes nothing."""
-    reply, _ = engine.turn(word, None)
+    reply, _ = engine.reply_to(word, None)
     assert not reply.answered and reply.kind is ReplyKind.SMALLTALK
 
 
 @pytest.mark.parametrize("question", ["why?", "how so?", "Why"])
 def test_a_first_why_asks_what_about(engine: Engine, question: str) -> None:
     """A bare 'why?' with nothing said before is a request to clarify, not a greeting."""
-    reply, state = engine.turn(question, None)
+    reply, state = engine.reply_to(question, None)
     assert state is None and not reply.answered and reply.intent_id is None
     assert "what?" in reply.message
 
@@ -80,7 +80,7 @@ def test_two_close_quotes_from_one_section_are_no_choice(engine: Engine, questio
     either way the reader gets the right part of the article."""
     ranked = engine.rank(question)
     assert ranked[1].score >= ranked[0].score - 2, "the premise: a near tie"
-    reply, _ = engine.turn(question, None)
+    reply, _ = engine.reply_to(question, None)
     assert reply.kind is ReplyKind.ANSWER, reply.kind
     assert reply.intent_id == ranked[0].intent_id
     assert reply.section_id == "putin-meets-kerry"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from bot.discord.views import released, reply_view
 from bot.service import TurnResult
 
@@ -25,7 +25,7 @@ def no_collector() -> Iterator[None]:
 
 
 def _answer_with_suggestions(engine: Engine) -> TurnResult:
-    reply, _ = engine.turn("what is the headline?", None)
+    reply, _ = engine.reply_to("what is the headline?", None)
     assert reply.answered and reply.quote is not None and reply.suggestions
     return TurnResult(reply, turn_id=7)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.core import yamlsrc
+from bot.core.loading import yamlsrc
 from tests.conftest import ROOT
 
 DATA_FILES = sorted(

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.core.dialogue import Engine
+from bot.core.engine import Engine
 from bot.core.intents import IntentKind
-from bot.core.schema import Checker
-from bot.core.turns import ReplyKind, State
-from bot.core.yamlsrc import LineDict, LineList, read_yaml
+from bot.core.loading.checks import Checker
+from bot.core.loading.lined import LineDict, LineList
+from bot.core.loading.yamlsrc import read_yaml
+from bot.core.replies import ReplyKind, State
 from bot.errors import DataFileError
 
 REJECT = "reject"
@@ -20,7 +21,7 @@ FLOOR_NAMES = ("top1_accuracy", "answered_correctly", "off_topic_rejection", "fo
 
 
 @dataclass(frozen=True)
-class GoldenTurn:
+class GoldenQuestion:
     """A question and the acceptable outcomes (intent ids, ``reject`` or ``more``)."""
 
     question: str
@@ -110,7 +111,7 @@ class Report:
         return rows
 
 
-def load_golden(path: Path) -> tuple[list[GoldenTurn], list[list[GoldenTurn]]]:
+def load_golden(path: Path) -> tuple[list[GoldenQuestion], list[list[GoldenQuestion]]]:
     """Read a golden file: single ``questions`` and multi-turn ``dialogues``."""
     check = Checker(str(path))
     data = check.mapping(read_yaml(path), 1, "file")
@@ -165,8 +166,8 @@ def missed_floors(summary: dict[str, Any], floors: dict[str, float]) -> list[str
     ]
 
 
-def _turns(check: Checker, raw: object, where: str) -> list[GoldenTurn]:
-    turns: list[GoldenTurn] = []
+def _turns(check: Checker, raw: object, where: str) -> list[GoldenQuestion]:
+    turns: list[GoldenQuestion] = []
     if not isinstance(raw, LineList):
         return turns
     for index, item in enumerate(raw):
@@ -179,12 +180,12 @@ def _turns(check: Checker, raw: object, where: str) -> list[GoldenTurn]:
         by_section = "section" in entry
         expect = entry.get("section") if by_section else entry.get("expect")
         options = tuple(str(e) for e in expect) if isinstance(expect, list) else (str(expect),)
-        turns.append(GoldenTurn(question, options, by_section))
+        turns.append(GoldenQuestion(question, options, by_section))
     return turns
 
 
 def evaluate(
-    engine: Engine, singles: list[GoldenTurn], dialogues: list[list[GoldenTurn]]
+    engine: Engine, singles: list[GoldenQuestion], dialogues: list[list[GoldenQuestion]]
 ) -> Report:
     """Ask every golden question (each single one in a fresh conversation) and score the replies."""
     report = Report()
@@ -197,9 +198,9 @@ def evaluate(
     return report
 
 
-def _ask(engine: Engine, turn: GoldenTurn, state: State | None, report: Report) -> State | None:
+def _ask(engine: Engine, turn: GoldenQuestion, state: State | None, report: Report) -> State | None:
     ranked = engine.rank(turn.question, state)
-    reply, new_state = engine.turn(turn.question, state)
+    reply, new_state = engine.reply_to(turn.question, state)
     top = ranked[0] if ranked else None
     if turn.expect == (MORE,):
         correct = reply.continued and reply.answered
@@ -233,7 +234,7 @@ def _ask(engine: Engine, turn: GoldenTurn, state: State | None, report: Report) 
     return new_state
 
 
-def _hits(engine: Engine, intent_id: str, turn: GoldenTurn) -> bool:
+def _hits(engine: Engine, intent_id: str, turn: GoldenQuestion) -> bool:
     """An intent meets the expectation: it is named, or it quotes the section named."""
     if not turn.by_section:
         return intent_id in turn.expect

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.core.article import Article, Span
-from bot.core.schema import Checker
+from bot.core.loading.checks import Checker
+from bot.core.loading.lined import LineDict, LineList
+from bot.core.loading.yamlsrc import YamlSyntaxError, parse_yaml
 from bot.core.text import normalise, truncate
-from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, parse_yaml
 
 INTENTS_VERSION = 1
 MIN_EXAMPLES = 5

@@ -9,20 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.core.article import Article
-from bot.core.dialogue import Engine
-from bot.core.filememo import Listing
-from bot.core.fingerprint import contexts
-from bot.core.intent_files import IntentLoader
+from bot.core.engine import Engine
 from bot.core.intents import IntentSet
-from bot.core.matcher import Matcher, MatchSettings
-from bot.core.snapshot import Snapshot, SnapshotWriter, read_snapshot
-from bot.core.turns import DialogueSettings
+from bot.core.loading.filememo import Listing
+from bot.core.loading.fingerprint import contexts
+from bot.core.loading.intent_files import IntentLoader
+from bot.core.loading.snapshot import Snapshot, SnapshotWriter, read_snapshot
+from bot.core.matching.matcher import Matcher
+from bot.core.matching.types import MatchSettings
+from bot.core.replies import DialogueSettings
 
 
 class Knowledge:
     """Holds the current Engine; ``reload`` replaces it only when the new intents are valid.
 
-    With a ``snapshot`` path, what a load built is kept on disk (``bot.core.snapshot``): a start
+    With a ``snapshot`` path, what a load built is kept on disk (``bot.core.loading.snapshot``): a
+    start
     over unchanged files reads it back instead of parsing and indexing them again.
     """
 

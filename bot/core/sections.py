@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bot.core.article import Article, Paragraph, Section, SummaryLine, parse_body
 from bot.core.header import Header
-from bot.core.schema import Checker
-from bot.core.yamlsrc import LineDict, LineList, YamlSyntaxError, read_yaml
+from bot.core.loading.checks import Checker
+from bot.core.loading.lined import LineDict, LineList
+from bot.core.loading.yamlsrc import YamlSyntaxError, read_yaml
 from bot.errors import ArticleError
 
 SECTIONS_VERSION = 1

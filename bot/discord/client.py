@@ -15,9 +15,9 @@ from bot.discord.cogs.ask import AskCog
 from bot.discord.cogs.moderation import IntentGroup, ModerationCog
 from bot.discord.cogs.summaries import SummaryCog
 from bot.discord.context import Services, services_of
+from bot.discord.embeds import NO_PINGS, safe_text
 from bot.discord.modals import MakeIntentButton
-from bot.discord.render import NO_PINGS, safe_text
-from bot.discord.replies import respond
+from bot.discord.sending import respond
 from bot.discord.views import DYNAMIC_ITEMS
 from bot.errors import ArticleBotError, IntentError
 from bot.messages import GENERIC, user_message

@@ -10,10 +10,10 @@ import discord
 from bot.app import App
 from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
-from bot.cooldown import Cooldown
+from bot.discord.cooldown import Cooldown
 from bot.discord.lifecycle import Lifecycle
-from bot.records import ConversationKey
 from bot.reloader import IntentWatcher
+from bot.store.records import ConversationKey
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import discord
 
 from bot.authoring import IntentDraft
 from bot.discord.context import services_of
-from bot.discord.render import safe_text
-from bot.discord.replies import respond
+from bot.discord.embeds import safe_text
+from bot.discord.sending import respond
 from bot.discord.views import moderator_only
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
@@ -123,7 +123,7 @@ class MakeIntentButton(discord.ui.DynamicItem[Item], template=r"ab:mk:(?P<t>\d+)
             await respond(interaction, REFUSED, ephemeral=True)
             return
         svc = services_of(interaction)
-        turn = await svc.app.store.turn(self.turn_id)
+        turn = await svc.app.store.logged_turn(self.turn_id)
         question = turn.question if turn else ""
         section = turn.section if turn and turn.section else guess_section(interaction, question)
         modal = IntentModal(opener=interaction.user.id, question=question, section=section)

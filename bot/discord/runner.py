@@ -15,13 +15,13 @@ import discord.gateway
 import discord.http
 import yarl
 
-from bot import redact
 from bot.app import App, build_app
 from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
-from bot.cooldown import Cooldown
+from bot.discord import redact
 from bot.discord.client import ArticleBot, ShardedArticleBot
 from bot.discord.context import Services
+from bot.discord.cooldown import Cooldown
 from bot.discord.gateway import use_stepping_gateway
 from bot.discord.lifecycle import Lifecycle
 from bot.errors import DiscordUnreachableError, IntentError

@@ -11,10 +11,10 @@ from typing import Any
 
 import discord
 
-from bot.core.turns import Reply, State
+from bot.core.replies import Reply, State
 from bot.discord.context import Services, conversation_key, is_moderator, services_of
-from bot.discord.render import DELIVERY_ERRORS, button_label, render_reply
-from bot.discord.replies import cooled_down, respond
+from bot.discord.embeds import DELIVERY_ERRORS, button_label, render_reply
+from bot.discord.sending import cooled_down, respond
 from bot.messages import UNSAVED
 from bot.service import TurnResult
 

@@ -10,8 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.context import Services, conversation_key, services_of
-from bot.discord.render import DELIVERY_ERRORS, render_reply
-from bot.discord.replies import cooldown_note, cooled_down
+from bot.discord.embeds import DELIVERY_ERRORS, render_reply
+from bot.discord.sending import cooldown_note, cooled_down
 from bot.discord.views import released, reply_view, send_result, with_unsaved_note
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from discord.ext import commands
 from bot.core.intents import IntentKind
 from bot.core.text import truncate
 from bot.discord.context import Services, services_of
+from bot.discord.embeds import COLOUR, MAX_EMBED_DESCRIPTION, safe_text
 from bot.discord.modals import REFUSED, IntentModal, MakeIntentButton
-from bot.discord.render import COLOUR, MAX_EMBED_DESCRIPTION, safe_text
-from bot.discord.replies import respond
+from bot.discord.sending import respond
 from bot.discord.views import moderator_only, released
 from bot.errors import IntentError
 from bot.messages import user_message
@@ -81,7 +81,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
         """Show how a question is matched: top candidates with scores and the outcome."""
         engine = services_of(interaction).app.knowledge.engine
         ranked = engine.rank(question)
-        reply, _ = engine.turn(question, None)
+        reply, _ = engine.reply_to(question, None)
         rows = [
             f"{n}. `{c.intent_id}` {c.score:.1f} (fuzzy {c.fuzzy:.0f}, words {c.coverage:.0f})"
             for n, c in enumerate(ranked[:5], start=1)

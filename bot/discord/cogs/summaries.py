@@ -9,14 +9,14 @@ from discord.ext import commands
 from bot.core.article import location
 from bot.core.summary import resolve_section, summarise
 from bot.discord.context import Services, services_of
-from bot.discord.render import (
+from bot.discord.embeds import (
     COLOUR,
     MAX_EMBED_DESCRIPTION,
     fit_quote,
     outline_embed,
     summary_embed,
 )
-from bot.discord.replies import cooled_down, respond
+from bot.discord.sending import cooled_down, respond
 
 MAX_CHOICES = 25
 

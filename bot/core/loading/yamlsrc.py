@@ -7,11 +7,8 @@ from typing import Any
 
 import yaml
 
-from bot.core.blockyaml import read_block
-from bot.core.lined import LineDict, LineList
-
-__all__ = ["LineDict", "LineList", "YamlSyntaxError", "parse_yaml", "read_yaml"]
-
+from bot.core.loading.blockyaml import read_block
+from bot.core.loading.lined import LineDict, LineList
 
 _Loader = yaml.SafeLoader | yaml.CSafeLoader
 _STR = "tag:yaml.org,2002:str"

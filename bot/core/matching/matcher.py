@@ -9,7 +9,8 @@ Two signals over text normalised by ``text.normalise`` and reduced to stemmed te
 Unknown words are first corrected against the vocabulary, so typos ("turky", "rusia") still land.
 
 The definition is a full scan of every example, intent and word (``MatchSettings.index = False``
-runs exactly that, as the reference). The index (``bot.core.index``, ``bot.core.spelling``) gives
+runs exactly that, as the reference). The index (``bot.core.matching.index``,
+``bot.core.matching.spelling``) gives
 the same results while the examples and words fit ``ScanLimits``; past them it scores only the
 likeliest candidates, so the cost of a question stays flat as moderators add intents. Coverage is
 exact at any size.
@@ -25,20 +26,18 @@ from typing import Any
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from bot.core.index import (
+from bot.core.intents import Intent, IntentSet
+from bot.core.matching.index import (
     CoverageIndex,
     ExampleIndex,
     PackedTexts,
     Scored,
     token_sorted,
 )
-from bot.core.intents import Intent, IntentSet
-from bot.core.matchtypes import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
-from bot.core.semantic import NumberedWords, SemanticIndex, WordVectors, load_vectors
-from bot.core.spelling import Speller, is_english
+from bot.core.matching.semantic import NumberedWords, SemanticIndex, WordVectors, load_vectors
+from bot.core.matching.spelling import Speller, is_english
+from bot.core.matching.types import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
 from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
-
-__all__ = ["Candidate", "MatchSettings", "Matcher", "Query", "ScanLimits", "stem_terms"]
 
 # snowballstemmer hands out PyStemmer's C stemmer when it is installed, the same algorithm.
 _STEMMER = snowballstemmer.stemmer("english")

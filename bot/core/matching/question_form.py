@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.core.matcher import stem_terms
+from bot.core.matching.matcher import stem_terms
 from bot.core.text import normalise, tokens
 
 _NUMBER_WORDS = (

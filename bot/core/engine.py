@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.answer_types import Wanted, answers, asked, asks_advice, whose_view
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
-from bot.core.matcher import Candidate, Matcher, MatchSettings, Query, stem_terms
+from bot.core.matching.matcher import Matcher, stem_terms
+from bot.core.matching.question_form import Wanted, answers, asked, asks_advice, whose_view
+from bot.core.matching.types import Candidate, MatchSettings, Query
+from bot.core.replies import DialogueSettings, Reply, ReplyKind, State, Suggestion
 from bot.core.text import QUESTION_WORDS, clean_user_text, normalise
-from bot.core.turns import DialogueSettings, Reply, ReplyKind, State, Suggestion
 from bot.errors import UnknownIntentError
 
 
@@ -31,7 +32,7 @@ class Engine:
         self.dialogue = dialogue
         self._more = frozenset(normalise(p) for p in dialogue.more_phrases)
 
-    def turn(self, question: str, state: State | None) -> tuple[Reply, State | None]:
+    def reply_to(self, question: str, state: State | None) -> tuple[Reply, State | None]:
         """Answer one question in the light of the conversation state."""
         text = clean_user_text(question, self.settings.max_question_chars)
         if not normalise(text):

@@ -9,7 +9,7 @@ import discord
 
 from bot.core.text import truncate
 from bot.discord.context import Services, services_of
-from bot.discord.render import MAX_EMBED_DESCRIPTION, MAX_EMBED_TITLE, NO_PINGS, safe_text
+from bot.discord.embeds import MAX_EMBED_DESCRIPTION, MAX_EMBED_TITLE, NO_PINGS, safe_text
 
 MAX_EMBED_FOOTER = 2048
 MAX_FIELD_VALUE = 1024

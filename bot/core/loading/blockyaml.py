@@ -6,7 +6,8 @@ start's CPU. Nearly all of them are what ``/intent add`` writes (``yaml.safe_dum
 mappings and sequences of one-line scalars; hand-written files add one-line lists such as
 ``[a, b]``. This module reads exactly that, line by line, in about half the time.
 
-It gives up (``read_block`` returns None) on anything else, and ``bot.core.yamlsrc`` then lets
+It gives up (``read_block`` returns None) on anything else, and ``bot.core.loading.yamlsrc`` then
+lets
 PyYAML read the document: other flow collections, anchors, aliases, tags, block and multi-line
 scalars, escapes, comments after a value, tabs, carriage returns, document markers, complex
 keys, a ``-`` with its item on the next line, and any plain scalar PyYAML would resolve to
@@ -22,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.lined import LineDict, LineList
+from bot.core.loading.lined import LineDict, LineList
 
 # A block mapping key the reader takes: a plain word, then ":" and a space or the line's end.
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: +(.*))?\Z")

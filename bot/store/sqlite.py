@@ -2,7 +2,7 @@
 
 An aiosqlite connection per process, WAL journal, schema migrations by ``PRAGMA user_version``;
 the hot path, logging turns and saving states, goes through one writer thread with a connection of
-its own (``bot.batching``): a turn costs one thread hop, and concurrent turns share commits.
+its own (``bot.store.writer``): a turn costs one thread hop, and concurrent turns share commits.
 The rest of the bot talks to ``Store`` only, so another database can stand behind this interface.
 """
 
@@ -20,13 +20,13 @@ from types import TracebackType
 
 import aiosqlite
 
-from bot.batching import GroupCommitThread, InlineWriter
-from bot.core.turns import State
+from bot.core.replies import State
 from bot.errors import StoreOpenError, StoreWriteError
-from bot.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
+from bot.store.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion
+from bot.store.writer import GroupCommitThread, InlineWriter
 
 STATE_CACHE = 10_000  # conversations whose state is kept in memory
-Turn = tuple[TurnRecord, State | None]
+TurnWrite = tuple[TurnRecord, State | None]
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -76,7 +76,7 @@ class Store:
 
         # Turns are the hot write path: batched into shared commits by one writer thread, or
         # written in place where one conversation has the loop to itself (the terminal).
-        self._turns: GroupCommitThread[Turn, int] | InlineWriter[Turn, int] = (
+        self._turns: GroupCommitThread[TurnWrite, int] | InlineWriter[TurnWrite, int] = (
             InlineWriter(connect, _insert_turn)
             if inline_writes
             else GroupCommitThread(connect, _insert_turn, name="turn-writer")
@@ -92,7 +92,7 @@ class Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``inline_writes``: log turns in the caller's thread instead of the writer thread's, for
-        a single conversation with nothing else on the event loop (see ``bot.batching``).
+        a single conversation with nothing else on the event loop (see ``bot.store.writer``).
         Raises StoreOpenError, with every connection closed, when it cannot be used: a file
         that is not a database, a folder where SQLite cannot write its journal.
         """
@@ -174,7 +174,7 @@ class Store:
             self._remember(turn.key, state, time.time())
         return turn_id
 
-    async def turn(self, turn_id: int) -> TurnRecord | None:
+    async def logged_turn(self, turn_id: int) -> TurnRecord | None:
         """Return one logged turn, or None."""
         rows = await self._turn_rows("WHERE id=?", (turn_id,))
         return rows[0] if rows else None
@@ -380,7 +380,7 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
-def _insert_turn(db: sqlite3.Connection, item: Turn) -> int:
+def _insert_turn(db: sqlite3.Connection, item: TurnWrite) -> int:
     """Log one turn and save its conversation's state (in the writer thread's transaction)."""
     turn, state = item
     now = time.time()

@@ -35,8 +35,8 @@ def token_sorted(text: str) -> str:
 def pack_texts(texts: list[str]) -> tuple[str, int] | list[str]:
     """``texts`` as one string and a count, for pickling (as is if a text holds a newline).
 
-    A snapshot (``bot.core.snapshot``) then pickles one string instead of a hundred thousand:
-    faster both ways, and the pickler's memo of every object it wrote stays small.
+    A snapshot (``bot.core.loading.snapshot``) then pickles one string instead of a hundred
+    thousand: faster both ways, and the pickler's memo of every object it wrote stays small.
     """
     joined = "\n".join(texts)
     return (joined, len(texts)) if joined.count("\n") == max(0, len(texts) - 1) else texts
@@ -54,7 +54,8 @@ class PackedTexts:
     """A list of texts to pickle as ``pack_texts`` packs it; it unpickles as the plain list.
 
     The joined string (megabytes with many examples) is made only while the pickler writes this
-    object: a snapshot written part by part (``bot.core.snapshot``) then holds one such string
+    object: a snapshot written part by part (``bot.core.loading.snapshot``) then holds one such
+    string
     at a time, not every one of its parts' at once.
     """
 

@@ -18,13 +18,13 @@ from typing import IO, Any
 import msgpack
 import numpy as np
 
-from bot.core.index import CoverageIndex, ExampleIndex, PackedTexts, unpack_texts
-from bot.core.intent_files import Checked
 from bot.core.intents import Intent, IntentKind, IntentSet
-from bot.core.matcher import Matcher
-from bot.core.matchtypes import MatchSettings, ScanLimits
-from bot.core.semantic import SemanticIndex, WordVectors, load_vectors
-from bot.core.spelling import Speller
+from bot.core.loading.intent_files import Checked
+from bot.core.matching.index import CoverageIndex, ExampleIndex, PackedTexts, unpack_texts
+from bot.core.matching.matcher import Matcher
+from bot.core.matching.semantic import SemanticIndex, WordVectors, load_vectors
+from bot.core.matching.spelling import Speller
+from bot.core.matching.types import MatchSettings, ScanLimits
 from bot.errors import Problem
 
 # Classes a snapshot may hold, by the name it is written under. Dataclasses are rebuilt by their

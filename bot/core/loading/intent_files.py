@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.article import Article
-from bot.core.fanout import map_chunked
-from bot.core.filememo import FileMemo, Listing, list_files
 from bot.core.intents import LIMITS, Intent, IntentSet, parse_document
-from bot.core.schema import Checker
+from bot.core.loading.checks import Checker
+from bot.core.loading.fanout import map_chunked
+from bot.core.loading.filememo import FileMemo, Listing, list_files
 from bot.errors import IntentError, Problem
 
 
@@ -59,7 +59,8 @@ class IntentLoader:
         context = article if context is None else context
         stamps = dict(listing)
         missing = [name for name, stamp in listing if self.memo.get(name, stamp, context) is None]
-        # Ten thousand new files (a first start) are parsed in worker processes (bot.core.fanout).
+        # Ten thousand new files (a first start) are parsed in worker processes
+        # (bot.core.loading.fanout).
         fresh = map_chunked(check_files, missing, article)
         unreadable = [result for result in fresh if isinstance(result, Problem)]
         for name, result in zip(missing, fresh, strict=True):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.loading.lined import LineDict, LineList
 from bot.core.text import truncate
-from bot.core.yamlsrc import LineDict, LineList
 from bot.errors import Problem
 
 

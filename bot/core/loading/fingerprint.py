@@ -1,6 +1,7 @@
 """Fingerprints of what a remembered result was computed with: our code, libraries, the article.
 
-A snapshot (``bot.core.snapshot``) holds two kinds of result with different inputs. A checked
+A snapshot (``bot.core.loading.snapshot``) holds two kinds of result with different inputs. A
+checked
 intent file depends on the code that parses and checks it, PyYAML and the article; the matcher
 also depends on the matching code, RapidFuzz, the stemmer and the match settings. Each is
 fingerprinted with only the source it imports, found by following its ``import bot...`` lines,
@@ -22,15 +23,15 @@ import rapidfuzz
 import yaml
 
 from bot.core.article import Article
-from bot.core.matchtypes import MatchSettings
+from bot.core.matching.types import MatchSettings
 
 # Bump when the snapshot's own layout changes (the source fingerprints cover the classes it holds).
 FORMAT = 1
 # The folder that holds the ``bot`` package.
-_ROOT = Path(__file__).resolve().parents[2]
+_ROOT = Path(__file__).resolve().parents[3]
 # Where a checked intent file and the matcher come from (these and what they import).
-FILE_MODULES = ("bot.core.intent_files",)
-MATCHER_MODULES = ("bot.core.matcher",)
+FILE_MODULES = ("bot.core.loading.intent_files",)
+MATCHER_MODULES = ("bot.core.matching.matcher",)
 # The snapshot's reader and writer decide what a stored result means; what they import is
 # covered above.
 _FORMAT_SOURCE = Path(__file__).with_name("snapshot.py")
@@ -104,7 +105,7 @@ def sources(modules: tuple[str, ...]) -> list[Path]:
                 waiting.append(module)
                 continue
             waiting.append(package)
-            # ``from bot.core import fanout`` imports a module too.
+            # ``from bot.core.loading import fanout`` imports a module too.
             names = names.split("#")[0].strip().strip("()")
             waiting += [f"{package}.{name.split()[0]}" for name in names.split(",") if name.strip()]
     return sorted(found)

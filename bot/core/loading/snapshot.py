@@ -6,11 +6,12 @@ was built from is unchanged: the code and libraries that made it, the article, t
 and every intent file (name, modification time, size, inode). When only some files changed, the
 checked results of the others are reused and just the changed files are parsed; when only the
 matching code or settings changed, every file's checked result is reused and the matcher rebuilt
-(the fingerprints: ``bot.core.fingerprint``).
+(the fingerprints: ``bot.core.loading.fingerprint``).
 
 A snapshot is a cache: a missing, stale, truncated or unreadable one is a miss, never an error,
 and it is written atomically (temporary file, fsync, rename, mode 0600). It is plain data
-(``bot.core.plaindata``: msgpack, never a pickle), so reading a planted file cannot run code;
+(``bot.core.loading.plaindata``: msgpack, never a pickle), so reading a planted file cannot run
+code;
 still, a file that is a symlink, not the bot's own, or writable by others is refused unread.
 The header (format, the contexts it was built in) comes first: a stale snapshot is told from
 it without reading the rest.
@@ -29,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from bot.core.filememo import Listing, Stamp
-from bot.core.fingerprint import FORMAT
-from bot.core.intent_files import Checked
 from bot.core.intents import IntentSet
-from bot.core.matcher import Matcher
-from bot.core.plaindata import PlainDataError, read_parts, write_part
+from bot.core.loading.filememo import Listing, Stamp
+from bot.core.loading.fingerprint import FORMAT
+from bot.core.loading.intent_files import Checked
+from bot.core.loading.plaindata import PlainDataError, read_parts, write_part
+from bot.core.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
 

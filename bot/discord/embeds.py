@@ -9,10 +9,10 @@ import discord
 
 from bot.core.article import Article, location
 from bot.core.header import credit
-from bot.core.render import block_quote, render_outline, render_summary
+from bot.core.plaintext import block_quote, render_outline, render_summary
+from bot.core.replies import Reply, ReplyKind
 from bot.core.summary import Summary
 from bot.core.text import truncate
-from bot.core.turns import Reply, ReplyKind
 
 MAX_CONTENT = 2000
 MAX_EMBED_DESCRIPTION = 4096

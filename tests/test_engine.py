@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.article import Article
-from bot.core.dialogue import Engine
-from bot.core.turns import ReplyKind
+from bot.core.engine import Engine
+from bot.core.replies import ReplyKind
 
 
 def test_answer_quotes_the_article(engine: Engine, article: Article) -> None:
     """An answer carries an exact quote, its section, paragraphs and a score."""
-    reply, state = engine.turn("What happened with the coup in Turkey?", None)
+    reply, state = engine.reply_to("What happened with the coup in Turkey?", None)
     assert reply.kind is ReplyKind.ANSWER and reply.answered
     assert reply.quote is not None and reply.quote.text in article.text
     assert reply.section_id == "turkey-coup" and reply.quote.paragraphs == (5,)
@@ -20,34 +20,34 @@ def test_answer_quotes_the_article(engine: Engine, article: Article) -> None:
 
 def test_off_topic_says_what_the_bot_does(engine: Engine) -> None:
     """A question far from the article is declined politely, with no quote."""
-    reply, _ = engine.turn("what's a good recipe for banana bread", None)
+    reply, _ = engine.reply_to("what's a good recipe for banana bread", None)
     assert reply.kind is ReplyKind.OFF_TOPIC and not reply.answered
     assert "article" in reply.message and reply.quote is None
 
 
 def test_not_in_article_names_no_quote(engine: Engine) -> None:
     """A question on the article's topic that it does not answer is told so, without a quote."""
-    reply, _ = engine.turn("who won the most medals at the rio olympics", None)
+    reply, _ = engine.reply_to("who won the most medals at the rio olympics", None)
     assert reply.kind is ReplyKind.NOT_IN_ARTICLE and reply.quote is None
 
 
 def test_smalltalk(engine: Engine) -> None:
     """Greetings and thanks get a smalltalk reply."""
     for text in ("hello", "thanks!"):
-        reply, _ = engine.turn(text, None)
+        reply, _ = engine.reply_to(text, None)
         assert reply.kind is ReplyKind.SMALLTALK and reply.message
 
 
 def test_empty_question(engine: Engine) -> None:
     """Empty or blank input gets a prompt, not an error."""
     for text in ("", "   ", "\u200b\u200b", "???"):
-        reply, _ = engine.turn(text, None)
+        reply, _ = engine.reply_to(text, None)
         assert reply.kind is ReplyKind.EMPTY and not reply.answered
 
 
 def test_ambiguous_offers_choices(engine: Engine) -> None:
     """A question fitting several passages offers 2-3 "did you mean" choices."""
-    reply, _ = engine.turn("the games", None)
+    reply, _ = engine.reply_to("the games", None)
     assert reply.kind is ReplyKind.AMBIGUOUS
     assert 2 <= len(reply.suggestions) <= 3
     assert len({s.intent_id for s in reply.suggestions}) == len(reply.suggestions)
@@ -55,41 +55,41 @@ def test_ambiguous_offers_choices(engine: Engine) -> None:
 
 def test_more_continues_then_moves_to_next_section(engine: Engine, article: Article) -> None:
     """ "more" quotes the following sentences, then the next section, then says it's the end."""
-    reply, state = engine.turn("what does russia gain", None)
+    reply, state = engine.reply_to("what does russia gain", None)
     assert reply.quote is not None
     first_end = reply.quote.end
-    more, state = engine.turn("tell me more", state)
+    more, state = engine.reply_to("tell me more", state)
     assert more.continued and more.quote is not None and more.quote.start > first_end
     assert more.quote.text in article.text and more.section_id == "what-russia-gains"
-    end, _ = engine.turn("more", state)
+    end, _ = engine.reply_to("more", state)
     assert end.kind is ReplyKind.END
 
-    reply, state = engine.turn("what did lavrov say about the olympics", None)
+    reply, state = engine.reply_to("what did lavrov say about the olympics", None)
     for _ in range(3):
-        reply, state = engine.turn("go on", state)
+        reply, state = engine.reply_to("go on", state)
     assert reply.section_id == "turkey-coup"
 
 
 def test_more_without_context(engine: Engine) -> None:
     """ "more" before any answer asks for a question first."""
-    reply, state = engine.turn("more", None)
+    reply, state = engine.reply_to("more", None)
     assert not reply.answered and state is None
 
 
 def test_follow_up_is_read_in_the_light_of_the_last_topic(engine: Engine) -> None:
     """A short question with a pronoun is matched with the last topic's intents favoured."""
-    _, state = engine.turn("tell me about the meeting between putin and kerry", None)
-    reply, _ = engine.turn("how long did it last?", state)
+    _, state = engine.reply_to("tell me about the meeting between putin and kerry", None)
+    reply, _ = engine.reply_to("how long did it last?", state)
     assert reply.intent_id == "meeting-duration"
-    _, state = engine.turn("what does russia get out of this", None)
-    reply, _ = engine.turn("and what about the olympic committee?", state)
+    _, state = engine.reply_to("what does russia get out of this", None)
+    reply, _ = engine.reply_to("and what about the olympic committee?", state)
     assert reply.intent_id == "ioc-decision"
 
 
 def test_bare_why_continues_the_passage(engine: Engine) -> None:
     """ "why?" right after an answer reads on in the same passage."""
-    first, state = engine.turn("what did lavrov say about the olympics", None)
-    reply, _ = engine.turn("why?", state)
+    first, state = engine.reply_to("what did lavrov say about the olympics", None)
+    reply, _ = engine.reply_to("why?", state)
     assert reply.continued and reply.quote is not None and first.quote is not None
     assert reply.quote.start >= first.quote.end
 
@@ -111,10 +111,10 @@ def test_clear_winner_below_the_threshold_answers(engine: Engine) -> None:
     """A mid-score question whose best passage leads all others clearly is answered."""
     question = "Who addressed the press once the talks concluded, and in what order?"
     below = _with_threshold_above(engine, question, clear_floor=0.0, semantic_agree=2.0)
-    reply, _ = below.turn(question, None)
+    reply, _ = below.reply_to(question, None)
     assert reply.answered and reply.intent_id == "meeting-duration"
     strict = _with_threshold_above(engine, question, clear_floor=100.0, semantic_agree=2.0)
-    assert not strict.turn(question, None)[0].answered
+    assert not strict.reply_to(question, None)[0].answered
 
 
 def test_letters_and_meaning_agreeing_answer_below_the_threshold(engine: Engine) -> None:
@@ -124,11 +124,11 @@ def test_letters_and_meaning_agreeing_answer_below_the_threshold(engine: Engine)
     agreeing = _with_threshold_above(
         engine, question, clear_floor=100.0, semantic_agree=top.semantic - 0.01
     )
-    reply, _ = agreeing.turn(question, None)
+    reply, _ = agreeing.reply_to(question, None)
     assert reply.answered and reply.intent_id == top.intent_id
 
 
 def test_one_shared_word_is_no_clear_winner(engine: Engine) -> None:
     """Sharing a word or two with a passage ("keeps") does not make an off-topic one an answer."""
-    reply, _ = engine.turn("my cat keeps throwing up, what should i do", None)
+    reply, _ = engine.reply_to("my cat keeps throwing up, what should i do", None)
     assert not reply.answered

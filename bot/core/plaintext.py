@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core.article import Article
 from bot.core.header import credit
+from bot.core.replies import Reply, ReplyKind, where
 from bot.core.summary import Summary, cite, outline
-from bot.core.turns import Reply, ReplyKind, where
 
 
 def block_quote(text: str) -> str:

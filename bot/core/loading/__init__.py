@@ -1,0 +1,1 @@
+"""Loading intent files fast and safely: YAML with lines, checks, caching, workers, snapshots."""

@@ -1,0 +1,1 @@
+"""Matching a question to intents: ranking, its index, typo correction, meaning, form."""

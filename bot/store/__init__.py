@@ -1,0 +1,1 @@
+"""Storage: conversation state, the turn log, feedback and audit (all SQL lives here)."""
