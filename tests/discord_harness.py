@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,8 +15,8 @@ from typing import Any
 from bot.app import App, build_app
 from bot.discord.client import ArticleBot
 from bot.discord.runner import build_bot
-from tests.conftest import ROOT
 from tests.fakediscord import FakeDiscord
+from tests.helpers import ROOT
 
 Json = dict[str, Any]
 
@@ -111,3 +113,28 @@ def custom_ids(message: Json) -> list[str]:
         for c in row["components"]
         if "custom_id" in c
     ]
+
+
+async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
+    """Run ``article-bot run`` against the fake (no file polling: reloads come from signals)."""
+    config = write_config(folder, fake, "  cooldown_burst: 100\n")
+    config.write_text("reload_seconds: 0\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": "test-token"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=folder,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    for _ in range(300):
+        if fake.identify_count and fake.gateway.session is not None:  # connected to the gateway
+            return proc
+        await asyncio.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the bot process did not connect to the fake")

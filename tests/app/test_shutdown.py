@@ -20,10 +20,9 @@ import pytest
 
 from bot.app import build_app
 from bot.discord.runner import build_bot, serve
-from tests.conftest import ROOT, own_config_file
-from tests.discord_harness import write_config
+from tests.discord_harness import start_bot, write_config
 from tests.fakediscord import FakeDiscord
-from tests.test_process_signals import start_bot
+from tests.helpers import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow

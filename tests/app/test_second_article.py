@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SECOND = Path(__file__).resolve().parent / "articles" / "second"
+from tests.helpers import ARTICLES, ROOT
+
+SECOND = ARTICLES / "second"
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from bot.core.article import Article
 from bot.core.knowledge import Knowledge
 from bot.core.loading.plaindata import PlainDataError, dumps, loads
 from bot.core.loading.snapshot import MAGIC
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 class Planted:

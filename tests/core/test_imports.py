@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-CORE = Path(__file__).resolve().parents[1] / "bot" / "core"
+from tests.helpers import ROOT
+
+CORE = ROOT / "bot" / "core"
 FORBIDDEN_IN_CORE = ("discord", "aiosqlite", "aiohttp", "sqlite3")
 
 

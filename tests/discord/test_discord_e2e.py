@@ -11,9 +11,9 @@ import pytest
 from bot.app import build_app
 from bot.discord.runner import build_bot
 from bot.errors import IntentError
-from tests.conftest import ROOT
 from tests.discord_harness import Running, custom_ids, quote_of, running_bot, write_config
 from tests.fakediscord import FakeDiscord
+from tests.helpers import ROOT
 
 ARTICLE = (ROOT / "seeds" / "article.txt").read_text(encoding="utf-8")
 SETTINGS = "  cooldown_burst: 50\n  moderator_roles: [{moderator_role}]\n  channels: [questions]\n"

@@ -13,7 +13,7 @@ import pytest
 from bot.config import Config
 from bot.core.article import Article
 from bot.core.loading import fingerprint
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 IMPORTED = """
 import importlib, json, sys

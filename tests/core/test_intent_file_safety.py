@@ -21,7 +21,7 @@ from bot.core.intents import LIMITS
 from bot.core.knowledge import Knowledge
 from bot.core.loading.intent_files import load_intents
 from bot.errors import IntentError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @pytest.fixture

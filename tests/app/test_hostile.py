@@ -24,9 +24,9 @@ from bot.core.engine import Engine, State
 from bot.discord.embeds import render_reply
 from bot.discord.views import reply_view
 from bot.service import TurnResult
-from tests.conftest import ROOT
 from tests.discord_harness import Running, custom_ids, quote_of, running_bot
 from tests.fakediscord import FakeUser
+from tests.helpers import ROOT
 
 shared_loop = pytest.mark.asyncio(loop_scope="module")  # the loop of the module's bot
 

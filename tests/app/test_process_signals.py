@@ -3,46 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.authoring import IntentDraft
-from tests.conftest import ROOT
-from tests.discord_harness import write_config
+from tests.discord_harness import start_bot
 from tests.fakediscord import FakeDiscord
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow
-
-
-async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
-    """Run ``article-bot run`` against the fake (no file polling: reloads come from signals)."""
-    config = write_config(folder, fake, "  cooldown_burst: 100\n")
-    config.write_text("reload_seconds: 0\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": "test-token"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        cwd=folder,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    for _ in range(300):
-        if fake.identify_count and fake.gateway.session is not None:  # connected to the gateway
-            return proc
-        await asyncio.sleep(0.05)
-    proc.kill()
-    raise AssertionError("the bot process did not connect to the fake")
 
 
 async def ask(fake: FakeDiscord, text: str) -> dict[str, object]:

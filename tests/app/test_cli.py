@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, own_config_file
-
-
-def cli(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run ``article-bot ARGS`` (with the tests' own config unless one is given)."""
-    if "--config" not in args:
-        args = (args[0], "--config", str(own_config_file()), *args[1:])
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
+from tests.helpers import ROOT, cli
 
 
 def test_chat_json_lines(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, own_config_file
+from tests.helpers import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow

@@ -9,21 +9,11 @@ import pytest
 import yaml
 
 from bot.core.loading import yamlsrc
-from tests.conftest import ROOT
+from tests.helpers import ROOT, shape
 
 DATA_FILES = sorted(
     [*(ROOT / "intents").glob("*.yaml"), ROOT / "seeds" / "sections.yaml", ROOT / "config.yaml"]
 )
-
-
-def shape(value: Any) -> Any:
-    """Values with their types and recorded lines, for comparing two parses exactly."""
-    if isinstance(value, yamlsrc.LineDict):
-        items = [(k, shape(v)) for k, v in value.items()]
-        return ("map", value.line, value.key_lines, items)
-    if isinstance(value, yamlsrc.LineList):
-        return ("list", value.line, value.item_lines, [shape(v) for v in value])
-    return (type(value).__name__, value)  # True is not 1, "1" is not 1
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: Path(p).name)

@@ -15,7 +15,7 @@ from bot.core.knowledge import Knowledge
 from bot.service import ChatService
 from bot.store.records import ConversationKey
 from bot.store.sqlite import MIGRATIONS, Store
-from tests.conftest import ROOT, own_config_file
+from tests.helpers import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow

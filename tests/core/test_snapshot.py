@@ -17,7 +17,7 @@ from bot.core.article import Article
 from bot.core.knowledge import Knowledge
 from bot.core.matching.index import ExampleIndex, PackedTexts, pack_texts, unpack_texts
 from bot.errors import IntentError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 QUESTIONS = (
     "who wrote this article",
@@ -185,8 +185,8 @@ def test_a_reload_over_unchanged_files_keeps_the_engine(
 EXIT_AT_ONCE = """
 import sys
 from pathlib import Path
-from tests.test_snapshot import start
-from tests.conftest import ROOT, own_config
+from tests.core.test_snapshot import start
+from tests.helpers import ROOT, own_config
 from bot.core.knowledge import Knowledge
 from bot.core.sections import load_article
 

@@ -22,7 +22,7 @@ from bot.core.knowledge import Knowledge
 from bot.core.loading.filememo import Listing
 from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
 from bot.reloader import IntentWatcher
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 EXAMPLES = (
     "what is the bellwether",

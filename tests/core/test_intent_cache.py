@@ -11,7 +11,7 @@ from bot.core.article import Article
 from bot.core.loading import intent_files
 from bot.core.loading.intent_files import Checked, IntentLoader
 from bot.errors import IntentError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @pytest.fixture

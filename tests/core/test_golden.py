@@ -8,9 +8,7 @@ import pytest
 
 from bot.core.engine import Engine
 from bot.core.evaluate import evaluate, load_floors, load_golden, missed_floors
-
-SETS = Path(__file__).parent / "golden"
-GOLDEN = SETS / "golden.yaml"
+from tests.helpers import GOLDEN, SETS
 
 
 def test_golden_set_is_large_and_varied() -> None:

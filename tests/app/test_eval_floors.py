@@ -8,8 +8,7 @@ import pytest
 
 from bot.core.evaluate import load_floors, missed_floors
 from bot.errors import DataFileError
-from tests.conftest import ROOT
-from tests.test_cli import cli
+from tests.helpers import ROOT, cli
 
 QUESTIONS = """\
 version: 1

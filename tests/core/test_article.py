@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.article import Article, location, parse_body
 from bot.core.header import split_byline
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "article.txt"
 

@@ -16,10 +16,10 @@ import discord.webhook.async_
 import pytest
 import pytest_asyncio
 
-from tests.conftest import ROOT
 from tests.discord_harness import Running, quote_of, running_bot
 from tests.fakediscord import FakeDiscord, FakeUser
 from tests.fakediscord.rest import DROP_CONNECTION
+from tests.helpers import ROOT
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.descriptors import RESERVED
-from tests.conftest import fresh
+from tests.helpers import fresh
 
 # Run by a process that subprocess started with close_fds=True: its table starts at 64 slots.
 CHILD = """
@@ -68,7 +68,7 @@ def table():
         if line.startswith("FDSize:"):
             return int(line.split()[1])
 
-from tests.conftest import own_config_file
+from tests.helpers import own_config_file
 
 
 async def main():

@@ -21,7 +21,7 @@ from bot.core.matching.index import CoverageIndex, ExampleIndex, token_sorted
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.spelling import Speller
 from bot.core.matching.types import Candidate, ScanLimits
-from tests.test_golden import GOLDEN
+from tests.helpers import GOLDEN
 
 # Small enough that the shipped intents overflow it: the index really narrows the search.
 NARROW = ScanLimits(examples=100, words=0)

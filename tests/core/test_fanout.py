@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.loading import fanout
-from tests.conftest import ROOT, fresh
+from tests.helpers import ROOT, fresh
 
 
 def pids(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
@@ -31,7 +31,7 @@ def die_in_a_worker(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
 SPREAD = """
 import json, os
 from bot.core.loading import fanout
-from tests.test_fanout import {work}
+from tests.core.test_fanout import {work}
 fanout.CHUNK = 7
 found = fanout.map_chunked({work}, list(range(100)), 1000, min_items={least}, workers=2)
 print(json.dumps({{"found": found, "me": os.getpid()}}))
@@ -86,7 +86,7 @@ from pathlib import Path
 from bot.core.loading import fanout
 from bot.core.loading.intent_files import IntentLoader
 from bot.errors import IntentError
-from tests.conftest import ROOT, fresh
+from tests.helpers import ROOT, fresh
 from bot.core.sections import load_article
 
 article = load_article(ROOT / "seeds" / "sections.yaml")

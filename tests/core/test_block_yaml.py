@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from bot.authoring import IntentDraft
 from bot.core.loading import yamlsrc
 from bot.core.loading.blockyaml import read_block
-from tests.conftest import ROOT
-from tests.test_yaml_loader import shape
+from tests.helpers import ROOT, shape
 
 
 def _pyyaml(text: str) -> Any:
@@ -141,7 +140,7 @@ def test_anything_else_is_given_up_and_parsed_by_pyyaml(text: str) -> None:
         expected = shape(_pyyaml(text))
     except yaml.YAMLError:
         references = False  # not YAML: refused as such
-    if references:  # anchors, aliases, merge keys: refused (tests/test_yaml_loader.py)
+    if references:  # anchors, aliases, merge keys: refused (tests/core/test_yaml_loader.py)
         with pytest.raises(yamlsrc.YamlSyntaxError, match="aliases"):
             yamlsrc.parse_yaml(text)
         return

@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import load_config, read_token
 from bot.errors import ConfigError
+from tests.helpers import ROOT
 
 
 def test_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -65,5 +66,5 @@ def test_token_from_environment_then_dotenv(tmp_path: Path) -> None:
 
 def test_shipped_config_loads() -> None:
     """The repository's config.yaml is valid."""
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     assert load_config(root / "config.yaml", environ={}).sections.exists()

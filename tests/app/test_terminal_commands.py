@@ -21,7 +21,7 @@ from bot.messages import UNSAVED
 from bot.service import ChatService
 from bot.store.records import ConversationKey, TurnRecord
 from bot.store.sqlite import Store
-from tests.conftest import ROOT, own_config_file
+from tests.helpers import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow

@@ -1,0 +1,1 @@
+"""The bot as a user runs it: the command line, config, reloads, signals, hostile input."""

@@ -1,0 +1,1 @@
+"""The core: article, intents, matching, dialogue, loading; no Discord, no database."""

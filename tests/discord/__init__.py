@@ -1,0 +1,1 @@
+"""The Discord adapter through the real discord.py client and the loopback fake Discord."""

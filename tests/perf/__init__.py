@@ -1,0 +1,1 @@
+"""What keeps the bot fast under load: bursts, descriptors, the benchmarks' own probes."""

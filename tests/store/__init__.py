@@ -1,0 +1,1 @@
+"""The store: a real SQLite file, its writer thread, crash safety."""
