@@ -12,15 +12,15 @@ from discord.ext import commands
 
 from bot.app import freeze_loaded_objects
 from bot.discord.cogs.ask import AskCog
-from bot.discord.cogs.moderation import IntentGroup, ModerationCog
+from bot.discord.cogs.moderation import IntentCog, ModerationCog
 from bot.discord.cogs.summaries import SummaryCog
 from bot.discord.context import Services, services_of
 from bot.discord.embeds import NO_PINGS, safe_text
 from bot.discord.modals import MakeIntentButton
-from bot.discord.sending import respond
+from bot.discord.sending import RESTARTING, report_error, respond
 from bot.discord.views import DYNAMIC_ITEMS
-from bot.errors import ArticleBotError, IntentError
-from bot.messages import GENERIC, user_message
+from bot.errors import IntentError
+from bot.messages import user_message
 
 log = logging.getLogger(__name__)
 
@@ -38,30 +38,27 @@ def bot_intents(message_content: bool = True) -> discord.Intents:
 
 
 class ArticleTree(app_commands.CommandTree[Any]):
-    """The command tree, with the one fallback error handler of the Discord layer."""
+    """The command tree: no new commands once stopping, each counted in flight, errors told."""
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
-        """The one place command errors become a short sentence for the user."""
-        cause = getattr(error, "original", error)
-        if isinstance(error, app_commands.CheckFailure):
-            text = str(error) or "You can't use this command here."
-        elif isinstance(cause, ArticleBotError):
-            text = user_message(cause, services_of(interaction).app.knowledge.intents_dir)
-        else:
-            name = getattr(interaction.command, "qualified_name", "?")
-            log.error("command %s failed", name, exc_info=cause)
-            text = GENERIC
-        await _send_ephemeral(interaction, text)
+        """A command's error becomes a short sentence for the user (``sending.report_error``)."""
+        await report_error(interaction, error)
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Once shutting down, take no new commands."""
-        services: Services = interaction.client.services
-        if services.lifecycle.accepting:
+        if services_of(interaction).lifecycle.accepting:
             return True
-        await _send_ephemeral(interaction, "I'm restarting; please ask again in a moment.")
+        await respond(interaction, RESTARTING, ephemeral=True)
         return False
+
+    async def _call(self, interaction: discord.Interaction[Any]) -> None:
+        # Counted in flight from its checks to its error reply, so that closing waits for a
+        # slash command's answer as it does for a mention's (discord.py has no public hook
+        # around a command's whole run; the version bound in pyproject.toml covers this).
+        async with services_of(interaction).lifecycle.work():
+            await super()._call(interaction)
 
 
 class ArticleBot(commands.Bot):
@@ -88,7 +85,7 @@ class ArticleBot(commands.Bot):
         await self.add_cog(AskCog(self, self.services))
         await self.add_cog(SummaryCog(self.services))
         await self.add_cog(ModerationCog(self.services))
-        self.tree.add_command(IntentGroup())
+        await self.add_cog(IntentCog(self.services))
         self.add_dynamic_items(*DYNAMIC_ITEMS, MakeIntentButton)
         await self.sync_commands()
         interval = self.services.app.config.reload_seconds
@@ -155,7 +152,3 @@ class ArticleBot(commands.Bot):
 
 class ShardedArticleBot(ArticleBot, commands.AutoShardedBot):
     """The same bot over several shards (``discord.shard_count`` / ``discord.shard_ids``)."""
-
-
-async def _send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
-    await respond(interaction, text, ephemeral=True)

@@ -43,14 +43,3 @@ def services_of(interaction: discord.Interaction[discord.Client]) -> Services:
 def conversation_key(guild_id: int | None, channel_id: int | None, user_id: int) -> ConversationKey:
     """The conversation key for a place and a person (DMs have no guild)."""
     return ConversationKey(str(guild_id or "dm"), str(channel_id or "dm"), str(user_id))
-
-
-def is_moderator(member: discord.abc.User, settings: DiscordSettings) -> bool:
-    """Manage Server, or a role whose id is in ``discord.moderator_roles`` (ids only: names can
-    be given to any role by whoever may create one)."""
-    if not isinstance(member, discord.Member):
-        return False
-    if member.guild_permissions.manage_guild:
-        return True
-    allowed = set(settings.moderator_roles)
-    return any(role.id in allowed for role in member.roles)

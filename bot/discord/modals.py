@@ -12,14 +12,13 @@ import discord
 from bot.authoring import IntentDraft
 from bot.discord.context import services_of
 from bot.discord.embeds import safe_text
-from bot.discord.sending import respond
-from bot.discord.views import moderator_only
+from bot.discord.permissions import REFUSED, moderator_only
+from bot.discord.sending import guarded, respond
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
 
 log = logging.getLogger(__name__)
 Item = discord.ui.Button[discord.ui.View]
-REFUSED = "Only moderators (Manage Server, or a moderator role) can change intents."
 
 
 class IntentModal(discord.ui.Modal, title="Add an intent"):
@@ -58,6 +57,9 @@ class IntentModal(discord.ui.Modal, title="Add an intent"):
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         """Validate like `check`, write the file, reload, and say what was added."""
+        await guarded(interaction, self._submit)
+
+    async def _submit(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.user.id != self.opener or not moderator_only(interaction):
             await respond(interaction, REFUSED, ephemeral=True)
             return
@@ -119,6 +121,9 @@ class MakeIntentButton(discord.ui.DynamicItem[Item], template=r"ab:mk:(?P<t>\d+)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Moderators only, checked now (a role may have been lost since the list was posted)."""
+        await guarded(interaction, self._open_form)
+
+    async def _open_form(self, interaction: discord.Interaction[Any]) -> None:
         if not moderator_only(interaction):
             await respond(interaction, REFUSED, ephemeral=True)
             return

@@ -1,18 +1,34 @@
 """The one way the adapter answers an interaction: capped to Discord's limits, pinging nobody,
-and counted against the user's cooldown when everyone can see it."""
+counted against the user's cooldown when everyone can see it, and the one place an interaction's
+failure becomes a sentence for the user (slash commands, buttons and forms alike)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from bot.core.text import truncate
 from bot.discord.context import Services, services_of
-from bot.discord.embeds import MAX_EMBED_DESCRIPTION, MAX_EMBED_TITLE, NO_PINGS, safe_text
+from bot.discord.embeds import (
+    DELIVERY_ERRORS,
+    MAX_EMBED_DESCRIPTION,
+    MAX_EMBED_TITLE,
+    NO_PINGS,
+    safe_text,
+)
+from bot.errors import ArticleBotError
+from bot.messages import GENERIC, user_message
+
+log = logging.getLogger(__name__)
 
 MAX_EMBED_FOOTER = 2048
 MAX_FIELD_VALUE = 1024
+RESTARTING = "I'm restarting; please ask again in a moment."
+Action = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
 
 def cooldown_note(wait: float) -> str:
@@ -69,3 +85,35 @@ async def respond(
         await interaction.followup.send(text or discord.utils.MISSING, **kwargs)
     else:
         await interaction.response.send_message(text, **kwargs)
+
+
+async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """Tell the user, privately and in one sentence, that what they did failed: a check's own
+    words, an expected error translated by ``bot.messages``, or a generic line (the traceback
+    goes to the log). Used by the command tree, buttons and forms."""
+    cause = getattr(error, "original", error)
+    if isinstance(error, app_commands.CheckFailure):
+        text = str(error) or "You can't use this command here."
+    elif isinstance(cause, ArticleBotError):
+        text = user_message(cause, services_of(interaction).app.knowledge.intents_dir)
+    else:
+        log.error("interaction %s failed", interaction.id, exc_info=cause)
+        text = GENERIC
+    try:
+        await respond(interaction, text, ephemeral=True)
+    except DELIVERY_ERRORS as exc:  # Discord is not taking our answers: the log has it all
+        log.warning("could not tell %s about an error: %s", interaction.user.id, exc)
+
+
+async def guarded(interaction: discord.Interaction[Any], act: Action) -> None:
+    """Run a button's or form's action as slash commands are run: refused once the bot is
+    stopping, counted in flight (so a shutdown waits for its reply), errors reported."""
+    lifecycle = services_of(interaction).lifecycle
+    if not lifecycle.accepting:
+        await respond(interaction, RESTARTING, ephemeral=True)
+        return
+    async with lifecycle.work():
+        try:
+            await act(interaction)
+        except Exception as exc:  # every failure is reported; none escapes to discord.py
+            await report_error(interaction, exc)

@@ -1,5 +1,6 @@
-"""Buttons and the intent modal. Buttons are DynamicItems: their custom_id carries what they need,
-so they keep working after a restart and need no per-message memory."""
+"""A turn's reply as a Discord message: its buttons, and the one path that sends it (mentions,
+/ask and buttons alike). Buttons are DynamicItems: their custom_id carries what they need, so
+they keep working after a restart and need no per-message memory."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from typing import Any
 import discord
 
 from bot.core.replies import Reply, State
-from bot.discord.context import Services, conversation_key, is_moderator, services_of
+from bot.discord.context import Services, conversation_key, services_of
 from bot.discord.embeds import DELIVERY_ERRORS, button_label, render_reply
-from bot.discord.sending import cooled_down, respond
+from bot.discord.sending import cooled_down, guarded, report_error, respond
 from bot.messages import UNSAVED
 from bot.service import TurnResult
 
@@ -45,6 +46,9 @@ class MoreButton(discord.ui.DynamicItem[Item], template=r"ab:more:(?P<s>[a-z0-9-
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Quote the next sentences."""
+        await guarded(interaction, self._more)
+
+    async def _more(self, interaction: discord.Interaction[Any]) -> None:
         svc = services_of(interaction)
         if not svc.app.knowledge.article.has_section(self.section_id):
             await respond(interaction, "That passage is gone.", ephemeral=True)
@@ -53,7 +57,7 @@ class MoreButton(discord.ui.DynamicItem[Item], template=r"ab:more:(?P<s>[a-z0-9-
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
         result = await svc.app.service.more(key, State(None, self.section_id, self.cursor))
-        await send_result(interaction, svc, result)
+        await deliver(interaction, svc, result)
 
 
 class PickButton(discord.ui.DynamicItem[Item], template=r"ab:pick:(?P<i>[a-z0-9-]+)"):
@@ -78,6 +82,9 @@ class PickButton(discord.ui.DynamicItem[Item], template=r"ab:pick:(?P<i>[a-z0-9-
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Answer the chosen intent."""
+        await guarded(interaction, self._pick)
+
+    async def _pick(self, interaction: discord.Interaction[Any]) -> None:
         svc = services_of(interaction)
         if svc.app.knowledge.intents.get(self.intent_id) is None:
             await respond(interaction, "That answer was removed.", ephemeral=True)
@@ -85,7 +92,7 @@ class PickButton(discord.ui.DynamicItem[Item], template=r"ab:pick:(?P<i>[a-z0-9-
         if await cooled_down(interaction, svc):
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
-        await send_result(interaction, svc, await svc.app.service.choose(key, self.intent_id))
+        await deliver(interaction, svc, await svc.app.service.choose(key, self.intent_id))
 
 
 class VoteButton(discord.ui.DynamicItem[Item], template=r"ab:vote:(?P<t>\d+):(?P<v>up|down)"):
@@ -110,6 +117,9 @@ class VoteButton(discord.ui.DynamicItem[Item], template=r"ab:vote:(?P<t>\d+):(?P
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Store the vote and thank the voter privately."""
+        await guarded(interaction, self._vote)
+
+    async def _vote(self, interaction: discord.Interaction[Any]) -> None:
         store = services_of(interaction).app.store
         ok = await store.record_feedback(
             self.turn_id, str(interaction.user.id), 1 if self.vote == "up" else -1
@@ -152,25 +162,41 @@ def released(view: discord.ui.View | None) -> Iterator[discord.ui.View | None]:
             view.clear_items()
 
 
-async def send_result(
-    interaction: discord.Interaction[Any],
+async def deliver(
+    target: discord.Message | discord.Interaction[Any],
     svc: Services,
     result: TurnResult,
     *,
     ephemeral: bool = False,
-) -> None:
-    """Answer an interaction with a rendered reply and its buttons."""
+) -> bool:
+    """Send a turn's reply with its buttons: as a reply to a message (a mention or a watched
+    channel) or as the answer to an interaction (/ask, More, a "did you mean" choice).
+
+    A reply that does not arrive once discord.py has retried what it could is logged and
+    recorded against its turn (``delivery_failures``); someone who asked through an
+    interaction is then told privately, if Discord takes that. Returns whether it arrived.
+    """
     rendered = render_reply(svc.app.knowledge.article, result.reply)
     content = with_unsaved_note(rendered.content, result)
     try:
         with released(reply_view(result)) as view:
-            await respond(
-                interaction, content, embed=rendered.embed, view=view, ephemeral=ephemeral
-            )
-    except DELIVERY_ERRORS as exc:  # discord.py has already retried what it could
-        log.error("answer to interaction %s failed: %s", interaction.id, exc)
+            if isinstance(target, discord.Message):
+                await target.reply(
+                    content=content,
+                    embeds=[rendered.embed] if rendered.embed else [],
+                    view=view or discord.utils.MISSING,
+                    mention_author=False,
+                )
+            else:
+                await respond(target, content, embed=rendered.embed, view=view, ephemeral=ephemeral)
+    except DELIVERY_ERRORS as exc:
+        kind = "message" if isinstance(target, discord.Message) else "interaction"
+        log.error("reply to %s %s failed: %s", kind, target.id, exc)
         await svc.app.store.record_delivery_failure(result.turn_id, str(exc))
-        raise
+        if not isinstance(target, discord.Message):
+            await report_error(target, exc)
+        return False
+    return True
 
 
 def with_unsaved_note(content: str | None, result: TurnResult) -> str | None:
@@ -178,11 +204,6 @@ def with_unsaved_note(content: str | None, result: TurnResult) -> str | None:
     if result.saved:
         return content
     return f"{content}\n{UNSAVED}" if content else UNSAVED
-
-
-def moderator_only(interaction: discord.Interaction[Any]) -> bool:
-    """Re-check at execution time that the person acting is a moderator now."""
-    return is_moderator(interaction.user, services_of(interaction).settings)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (MoreButton, PickButton, VoteButton)

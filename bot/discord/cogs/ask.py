@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.context import Services, conversation_key, services_of
-from bot.discord.embeds import DELIVERY_ERRORS, render_reply
+from bot.discord.context import Services, conversation_key
 from bot.discord.sending import cooldown_note, cooled_down
-from bot.discord.views import released, reply_view, send_result, with_unsaved_note
+from bot.discord.views import deliver
 
-log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@!?(\d+)>")
 
 
@@ -63,18 +60,7 @@ class AskCog(commands.Cog):
             message.guild.id if message.guild else None, message.channel.id, message.author.id
         )
         result = await self.services.app.service.ask(key, self._question(message))
-        rendered = render_reply(self.services.app.knowledge.article, result.reply)
-        try:
-            with released(reply_view(result)) as view:
-                await message.reply(
-                    content=with_unsaved_note(rendered.content, result),
-                    embeds=[rendered.embed] if rendered.embed else [],
-                    view=view or discord.utils.MISSING,
-                    mention_author=False,
-                )
-        except DELIVERY_ERRORS as exc:  # discord.py has already retried 429s and 5xx
-            log.error("reply to message %s failed: %s", message.id, exc)
-            await self.services.app.store.record_delivery_failure(result.turn_id, str(exc))
+        await deliver(message, self.services, result)
 
     @app_commands.command(name="ask")
     @app_commands.describe(
@@ -87,9 +73,8 @@ class AskCog(commands.Cog):
         ephemeral: bool = False,
     ) -> None:
         """Ask a question about the article; the answer quotes it."""
-        svc = services_of(interaction)
-        if await cooled_down(interaction, svc):
+        if await cooled_down(interaction, self.services):
             return
         key = conversation_key(interaction.guild_id, interaction.channel_id, interaction.user.id)
-        result = await svc.app.service.ask(key, question)
-        await send_result(interaction, svc, result, ephemeral=ephemeral)
+        result = await self.services.app.service.ask(key, question)
+        await deliver(interaction, self.services, result, ephemeral=ephemeral)

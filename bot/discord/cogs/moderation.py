@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.intents import IntentKind
 from bot.core.text import truncate
-from bot.discord.context import Services, services_of
+from bot.discord.context import Services
 from bot.discord.embeds import COLOUR, MAX_EMBED_DESCRIPTION, safe_text
-from bot.discord.modals import REFUSED, IntentModal, MakeIntentButton
+from bot.discord.modals import IntentModal, MakeIntentButton
+from bot.discord.permissions import moderators
 from bot.discord.sending import respond
-from bot.discord.views import moderator_only, released
+from bot.discord.views import released
 from bot.errors import IntentError
 from bot.messages import user_message
-
-T = TypeVar("T")
-
-
-def moderators() -> Callable[[T], T]:
-    """An app-command check: refuses anyone who is not a moderator at execution time."""
-
-    async def predicate(interaction: discord.Interaction) -> bool:
-        if moderator_only(interaction):
-            return True
-        raise app_commands.CheckFailure(REFUSED)
-
-    return app_commands.check(predicate)
 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
-class IntentGroup(app_commands.Group, name="intent", description="Manage the bot's intents"):
-    """Add, remove, list, test and reload intents."""
+class IntentCog(
+    commands.GroupCog, group_name="intent", group_description="Manage the bot's intents"
+):
+    """/intent add, remove, list, test and reload."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
 
     @app_commands.command(name="add")
     @moderators()
@@ -49,9 +40,10 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
     @moderators()
     async def remove(self, interaction: discord.Interaction, id: str) -> None:
         """Remove an intent that was added from Discord."""
-        svc = services_of(interaction)
-        path = await svc.author.remove(id)
-        await svc.app.store.audit(str(interaction.user.id), "intent.remove", f"{id} ({path.name})")
+        path = await self.services.author.remove(id)
+        await self.services.app.store.audit(
+            str(interaction.user.id), "intent.remove", f"{id} ({path.name})"
+        )
         await respond(interaction, f"Removed intent `{id}`.", ephemeral=True)
 
     @app_commands.command(name="list")
@@ -59,7 +51,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
     @moderators()
     async def list_(self, interaction: discord.Interaction, section: str | None = None) -> None:
         """List intents, optionally of one section."""
-        intents = services_of(interaction).app.knowledge.intents.intents
+        intents = self.services.app.knowledge.intents.intents
         rows = [
             f"`{i.id}` · {i.kind.value if i.kind is not IntentKind.ANSWER else i.section}"
             f" · {len(i.examples)} examples"
@@ -79,7 +71,7 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
     @moderators()
     async def test(self, interaction: discord.Interaction, question: str) -> None:
         """Show how a question is matched: top candidates with scores and the outcome."""
-        engine = services_of(interaction).app.knowledge.engine
+        engine = self.services.app.knowledge.engine
         ranked = engine.rank(question)
         reply, _ = engine.reply_to(question, None)
         rows = [
@@ -96,14 +88,13 @@ class IntentGroup(app_commands.Group, name="intent", description="Manage the bot
     @moderators()
     async def reload(self, interaction: discord.Interaction) -> None:
         """Reload intent files; a broken set is refused and the last good one kept."""
-        svc = services_of(interaction)
         try:
-            intents = await svc.watcher.reload(f"/intent reload by {interaction.user.id}")
+            intents = await self.services.watcher.reload(f"/intent reload by {interaction.user.id}")
         except IntentError as exc:
-            shown = user_message(exc, svc.app.knowledge.intents_dir)
+            shown = user_message(exc, self.services.app.knowledge.intents_dir)
             await respond(interaction, shown, ephemeral=True)
             return
-        await svc.app.store.audit(
+        await self.services.app.store.audit(
             str(interaction.user.id), "intent.reload", f"{len(intents.intents)} intents"
         )
         await respond(
@@ -125,7 +116,7 @@ class ModerationCog(commands.Cog):
     @moderators()
     async def unanswered(self, interaction: discord.Interaction) -> None:
         """Recent questions that got no answer, most frequent first."""
-        rows = await services_of(interaction).app.store.unanswered(limit=5)
+        rows = await self.services.app.store.unanswered(limit=5)
         if not rows:
             await respond(interaction, "Every question got an answer.", ephemeral=True)
             return
@@ -146,7 +137,7 @@ class ModerationCog(commands.Cog):
     @moderators()
     async def stats(self, interaction: discord.Interaction) -> None:
         """Answers per intent and section, feedback and unanswered questions."""
-        stats = await services_of(interaction).app.store.stats()
+        stats = await self.services.app.store.stats()
         embed = discord.Embed(title="Article bot stats", colour=COLOUR)
         embed.add_field(name="Turns", value=str(stats.turns))
         embed.add_field(name="Unanswered", value=str(stats.unanswered))

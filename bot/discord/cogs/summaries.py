@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.core.article import location
 from bot.core.summary import resolve_section, summarise
-from bot.discord.context import Services, services_of
+from bot.discord.context import Services
 from bot.discord.embeds import (
     COLOUR,
     MAX_EMBED_DESCRIPTION,
@@ -33,10 +33,9 @@ class SummaryCog(commands.Cog):
     )
     async def summary(self, interaction: discord.Interaction, section: str | None = None) -> None:
         """Summary of the article, or of one section."""
-        svc = services_of(interaction)
-        if await cooled_down(interaction, svc):
+        if await cooled_down(interaction, self.services):
             return
-        article = svc.app.knowledge.article
+        article = self.services.app.knowledge.article
         # The terminal's /summary reads its argument the same way (bot.core.summary).
         section_id = resolve_section(article, section) if section and section.strip() else None
         embed = summary_embed(summarise(article, section_id))
@@ -47,7 +46,7 @@ class SummaryCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Section ids matching what has been typed (id or title), at most 25."""
-        article = services_of(interaction).app.knowledge.article
+        article = self.services.app.knowledge.article
         typed = current.casefold()
         return [
             app_commands.Choice(name=f"{s.id} — {s.title}"[:100], value=s.id)
@@ -58,10 +57,9 @@ class SummaryCog(commands.Cog):
     @app_commands.command(name="sections")
     async def sections(self, interaction: discord.Interaction) -> None:
         """The article's outline: section ids, titles and paragraphs."""
-        svc = services_of(interaction)
-        if await cooled_down(interaction, svc):
+        if await cooled_down(interaction, self.services):
             return
-        article = svc.app.knowledge.article
+        article = self.services.app.knowledge.article
         await respond(interaction, embed=outline_embed(article))
 
     @app_commands.command(name="quote")
@@ -70,10 +68,9 @@ class SummaryCog(commands.Cog):
         self, interaction: discord.Interaction, paragraph: app_commands.Range[int, 1, 10_000]
     ) -> None:
         """One paragraph of the article, verbatim."""
-        svc = services_of(interaction)
-        if await cooled_down(interaction, svc):
+        if await cooled_down(interaction, self.services):
             return
-        article = svc.app.knowledge.article
+        article = self.services.app.knowledge.article
         quote = article.paragraph(paragraph)
         section = article.section(quote.section_id)
         embed = discord.Embed(
