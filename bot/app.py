@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config, load_config
+from bot.core import collector
 from bot.core.knowledge import Knowledge
 from bot.core.matching.spelling import load_english
 from bot.core.sections import load_article
@@ -32,9 +32,7 @@ def build_knowledge(config: Config) -> Knowledge:
     before the collector runs again: the first collections after loading thousands of intents
     walked every object just made and freed nothing.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.loading():
         article = load_article(config.sections)
         knowledge = Knowledge(
             article, config.intents, config.matching, config.dialogue, snapshot=config.intent_cache
@@ -42,11 +40,7 @@ def build_knowledge(config: Config) -> Knowledge:
         # Read now, not at the first unknown word: inside a turn, on the event loop, reading
         # the word list would stall it.
         load_english()
-        gc.freeze()  # not reached when loading raised: its traceback stays collectable
-        return knowledge
-    finally:
-        if enabled:
-            gc.enable()
+    return knowledge
 
 
 async def build_app(
@@ -65,13 +59,3 @@ async def build_app(
     store = await Store.open(db_path or config.database, inline_writes=inline_writes)
     service = ChatService(knowledge, store, expiry_minutes=config.dialogue.expiry_minutes)
     return App(config, knowledge, store, service)
-
-
-def freeze_loaded_objects() -> None:
-    """Move everything loaded so far out of the garbage collector's sight.
-
-    The article, the intents and the matcher's index live as long as the process; full
-    collections over them stalled the event loop (benchmarks/README.md).
-    """
-    gc.collect()
-    gc.freeze()

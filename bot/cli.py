@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, build_app, build_knowledge, freeze_loaded_objects
+from bot.app import App, build_app, build_knowledge
 from bot.config import load_config, read_token
+from bot.core import collector
 from bot.core.evaluate import evaluate, load_floors, load_golden, missed_floors
 from bot.core.plaintext import render_outline, render_summary
 from bot.core.sections import load_article
@@ -110,7 +111,7 @@ async def _converse(args: argparse.Namespace) -> int:
     # The terminal can be asked at once (a script piping questions): let the first answers not
     # share the interpreter with it. (The Discord bot logs in meanwhile instead.)
     await asyncio.to_thread(app.knowledge.snapshot_written)
-    freeze_loaded_objects()
+    collector.freeze_loaded()
     key = ConversationKey(args.guild, args.channel, args.user)
     try:
         if args.command == "ask":

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
+from bot.core import collector
 from bot.core.article import Article
 from bot.core.engine import Engine
 from bot.core.intents import IntentSet
@@ -47,7 +45,7 @@ class Knowledge:
         self._contexts = contexts(article, matching) if snapshot is not None else None
         self.from_snapshot = False
         self._listing: Listing = self._loader.listing(intents_dir)
-        with _collector_paused():  # the composition root freezes what was loaded (bot.app)
+        with collector.paused():  # the composition root freezes what was loaded (bot.app)
             self.engine = self._load(self._listing, first=True)
 
     @property
@@ -69,7 +67,7 @@ class Knowledge:
         with self._reloading:
             listing = self._loader.listing(self.intents_dir)
             if listing != self._listing:  # unchanged files: the engine in force is the same
-                with _built_for_good():
+                with collector.loading():
                     self.engine = self._load(listing, first=False)
                 self._listing = listing
             return self.engine.intents
@@ -100,36 +98,3 @@ class Knowledge:
         if matcher is None:
             matcher = Matcher(intents, self.article.text, self.matching)
         return Engine(self.article, intents, matcher, self.matching, self.dialogue)
-
-
-@contextlib.contextmanager
-def _built_for_good() -> Iterator[None]:
-    """No automatic collection while a new engine is built; once it is in force, freeze it.
-
-    The engine lives until the next reload, like the one frozen at start (``bot.app``). With
-    thousands of intents, collections over it while it was built held the GIL (and so the event
-    loop), and every full collection after the reload walked it again. The engine it
-    replaces is freed by reference counting (no cycles). A failed load freezes nothing: its
-    traceback and half-built set must stay collectable. Whatever else is alive at that moment
-    (a reply in flight) is frozen too; if some of it later becomes a garbage cycle, it stays:
-    a few kB per reload, as with the freeze at start.
-    """
-    with _collector_paused():
-        yield
-        gc.freeze()  # not reached when the load raised
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No automatic collection inside: a load makes millions of objects and no garbage cycles.
-
-    With thousands of intents a first start spent a tenth of its time in collections that
-    freed nothing.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

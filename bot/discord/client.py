@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import freeze_loaded_objects
+from bot.core import collector
 from bot.discord.cogs.ask import AskCog
 from bot.discord.cogs.moderation import IntentCog, ModerationCog
 from bot.discord.cogs.summaries import SummaryCog
@@ -93,12 +93,12 @@ class ArticleBot(commands.Bot):
             self._watching = asyncio.create_task(self.services.watcher.run(interval))
         # Before the gateway connects, so the one long collection over everything loaded does
         # not stall the first messages (benchmarks/README.md).
-        freeze_loaded_objects()
+        collector.freeze_loaded()
 
     async def on_ready(self) -> None:
         """Once connected, discord.py's caches join the long-lived objects frozen out of the GC."""
         if not self._frozen:
-            freeze_loaded_objects()
+            collector.freeze_loaded()
             self._frozen = True
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 

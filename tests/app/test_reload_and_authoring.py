@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import app as app_module
 from bot.app import build_knowledge
 from bot.authoring import IntentAuthor, IntentDraft
 from bot.config import Config
@@ -20,6 +21,7 @@ from bot.core.article import Article
 from bot.core.engine import Engine
 from bot.core.knowledge import Knowledge
 from bot.core.loading.filememo import Listing
+from bot.core.sections import load_article
 from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
 from bot.reloader import IntentWatcher
 from tests.helpers import ROOT
@@ -178,15 +180,25 @@ def test_the_first_load_runs_no_collection(
     assert gc.get_freeze_count() == frozen
 
 
-def test_the_composition_root_freezes_what_it_loaded(config: Config, unfrozen_after: None) -> None:
-    """build_knowledge runs no collection and freezes what it loaded before the collector is
-    back (the first collections after 10k intents walked them all and freed nothing)."""
+def test_the_composition_root_freezes_what_it_loaded(
+    config: Config, unfrozen_after: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the first file read to its return, build_knowledge runs no collection, and it
+    freezes what it loaded before the collector is back (the first collections after 10k
+    intents walked them all and freed nothing)."""
     collections: list[int] = []
+    reading = False
 
     def seen(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
+        if phase == "start" and reading:
             collections.append(info["generation"])
 
+    def load_article_watched(path: Path) -> Article:
+        nonlocal reading
+        reading = True  # collections before this point walk nothing the load made
+        return load_article(path)
+
+    monkeypatch.setattr(app_module, "load_article", load_article_watched)
     # No snapshot: its writer thread, still pickling once the collector is back, could run a
     # collection of its own before the callback is removed.
     settings = dataclasses.replace(config, intent_cache=None)
@@ -199,7 +211,7 @@ def test_the_composition_root_freezes_what_it_loaded(config: Config, unfrozen_af
     finally:
         gc.callbacks.remove(seen)
         gc.set_threshold(*threshold)
-    assert collections == []
+    assert reading and collections == []
     assert gc.isenabled()
     assert gc.get_freeze_count() > frozen
     assert not any(o is loaded.engine for o in gc.get_objects())

@@ -16,7 +16,6 @@ result is the same, only slower.
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -25,6 +24,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from bot.core import collector
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,10 @@ def map_chunked(
     try:
         # With "fork" the pool starts every worker before its own manager thread.
         context = multiprocessing.get_context("fork")
-        # Workers live for this call only: their results are pickled and dropped, no garbage
-        # cycles among them, so collecting would only slow them down.
-        with ProcessPoolExecutor(count, mp_context=context, initializer=gc.disable) as pool:
+        # Workers live for this call only and never collect (bot.core.collector).
+        with ProcessPoolExecutor(
+            count, mp_context=context, initializer=collector.worker_started
+        ) as pool:
             parts = pool.map(work, chunks, [shared] * len(chunks))
             return [result for part in parts for result in part]
     except (OSError, NotImplementedError, BrokenProcessPool) as exc:
