@@ -38,7 +38,8 @@ def test_sources_are_what_python_imports(module: str) -> None:
         [sys.executable, "-c", IMPORTED, module], cwd=ROOT, capture_output=True, check=True
     )
     loaded = set(json.loads(done.stdout))
-    assert {module_name(path) for path in fingerprint.sources((module,))} == loaded
+    found = fingerprint.sources((module,))
+    assert {module_name(path) for path in found if path.name != "__init__.py"} == loaded
 
 
 def test_checking_does_not_depend_on_matching() -> None:
