@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -26,7 +27,36 @@ from bot.store.records import ConversationKey, Stats, TurnRecord, UnansweredQues
 from bot.store.writer import GroupCommitThread, InlineWriter
 
 STATE_CACHE = 10_000  # conversations whose state is kept in memory
-TurnWrite = tuple[TurnRecord, State | None]
+
+
+@dataclass(frozen=True)
+class _Turn:
+    turn: TurnRecord
+    state: State | None
+
+
+@dataclass(frozen=True)
+class _Vote:
+    turn_id: int
+    user: str
+    vote: int
+
+
+@dataclass(frozen=True)
+class _Audit:
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class _DeliveryFailure:
+    turn_id: int
+    error: str
+
+
+# Everything the bot writes goes through one writer (``Store._writes``), in one connection.
+_Write = _Turn | _Vote | _Audit | _DeliveryFailure
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -74,12 +104,14 @@ class Store:
         def connect() -> sqlite3.Connection:
             return _connect(path, busy_timeout_ms)
 
-        # Turns are the hot write path: batched into shared commits by one writer thread, or
-        # written in place where one conversation has the loop to itself (the terminal).
-        self._turns: GroupCommitThread[TurnWrite, int] | InlineWriter[TurnWrite, int] = (
-            InlineWriter(connect, _insert_turn)
+        # Every write (turns, the hot path, and votes, audit entries, delivery failures) is
+        # batched into shared commits by one writer thread, or written in place where one
+        # conversation has the loop to itself (the terminal). One path: one connection that
+        # writes, one way a failed write becomes StoreWriteError.
+        self._writes: GroupCommitThread[_Write, int] | InlineWriter[_Write, int] = (
+            InlineWriter(connect, _write)
             if inline_writes
-            else GroupCommitThread(connect, _insert_turn, name="turn-writer")
+            else GroupCommitThread(connect, _write, name="store-writer")
         )
         # Write-through cache of conversation states (this process writes them all), so a turn
         # reads its state without a database round trip. Bounded, least recently used out.
@@ -104,10 +136,10 @@ class Store:
         store = cls(db, path, busy_timeout_ms=busy_timeout_ms, inline_writes=inline_writes)
         try:
             await db.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
-            await store._turns.start()
+            await store._writes.start()
         except (OSError, sqlite3.Error) as exc:
             # An aiosqlite connection left open keeps its thread, and so the process, alive.
-            await store._turns.close()
+            await store._writes.close()
             await db.close()
             raise StoreOpenError(str(path), _reason(exc)) from exc
         return store
@@ -122,7 +154,7 @@ class Store:
 
     async def close(self) -> None:
         """Finish queued writes, commit and close the connection."""
-        await self._turns.close()
+        await self._writes.close()
         await self._db.commit()
         await self._db.close()
 
@@ -166,10 +198,7 @@ class Store:
         Concurrent callers share commits (group commit), so throughput grows with load while
         no caller gets an id for a turn that is not yet on disk.
         """
-        try:
-            turn_id = await self._turns.submit((turn, state))
-        except sqlite3.Error as exc:  # disk full, read-only, locked past the busy timeout
-            raise StoreWriteError(_reason(exc)) from exc
+        turn_id = await self._submit(_Turn(turn, state))
         if state is not None:  # committed: the cache may now show it
             self._remember(turn.key, state, time.time())
         return turn_id
@@ -190,15 +219,14 @@ class Store:
 
         Returns False when the turn does not exist.
         """
-        if await self.turn_owner(turn_id) is None:
-            return False
-        await self._db.execute(
-            "INSERT INTO feedback (turn_id, user, vote, at) VALUES (?,?,?,?)"
-            " ON CONFLICT (turn_id, user) DO UPDATE SET vote=excluded.vote, at=excluded.at",
-            (turn_id, user, 1 if vote > 0 else -1, time.time()),
-        )
-        await self._db.commit()
-        return True
+        return bool(await self._submit(_Vote(turn_id, user, 1 if vote > 0 else -1)))
+
+    async def _submit(self, item: _Write) -> int:
+        """Write through the writer; its result once committed."""
+        try:
+            return await self._writes.submit(item)
+        except sqlite3.Error as exc:  # disk full, read-only, locked past the busy timeout
+            raise StoreWriteError(_reason(exc)) from exc
 
     async def feedback_for(self, turn_id: int) -> dict[str, int]:
         """Return the votes on one answer, by user."""
@@ -269,11 +297,7 @@ class Store:
 
     async def record_delivery_failure(self, turn_id: int, error: str) -> None:
         """Remember that the reply to a logged turn could not be posted (after retries)."""
-        await self._db.execute(
-            "INSERT INTO delivery_failures (turn_id, at, error) VALUES (?,?,?)",
-            (turn_id, time.time(), error[:500]),
-        )
-        await self._db.commit()
+        await self._submit(_DeliveryFailure(turn_id, error[:500]))
 
     async def delivery_failures(self) -> list[tuple[int, str]]:
         """Return (turn id, error) of replies that could not be posted, oldest first."""
@@ -283,11 +307,7 @@ class Store:
 
     async def audit(self, actor: str, action: str, detail: str) -> None:
         """Record a moderator's change (who, when, what)."""
-        await self._db.execute(
-            "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
-            (time.time(), actor, action, detail),
-        )
-        await self._db.commit()
+        await self._submit(_Audit(actor, action, detail))
 
     async def audit_log(self, limit: int = 20) -> list[tuple[float, str, str, str]]:
         """Return the latest audit entries, newest first."""
@@ -380,10 +400,36 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
-def _insert_turn(db: sqlite3.Connection, item: TurnWrite) -> int:
-    """Log one turn and save its conversation's state (in the writer thread's transaction)."""
-    turn, state = item
+def _write(db: sqlite3.Connection, item: _Write) -> int:
+    """Run one write's statements (in the writer's transaction); its result for the caller."""
     now = time.time()
+    if isinstance(item, _Turn):
+        return _insert_turn(db, item, now)
+    if isinstance(item, _Vote):
+        if db.execute("SELECT 1 FROM turns WHERE id=?", (item.turn_id,)).fetchone() is None:
+            return 0
+        db.execute(
+            "INSERT INTO feedback (turn_id, user, vote, at) VALUES (?,?,?,?)"
+            " ON CONFLICT (turn_id, user) DO UPDATE SET vote=excluded.vote, at=excluded.at",
+            (item.turn_id, item.user, item.vote, now),
+        )
+        return 1
+    if isinstance(item, _Audit):
+        db.execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
+            (now, item.actor, item.action, item.detail),
+        )
+        return 0
+    db.execute(
+        "INSERT INTO delivery_failures (turn_id, at, error) VALUES (?,?,?)",
+        (item.turn_id, now, item.error),
+    )
+    return 0
+
+
+def _insert_turn(db: sqlite3.Connection, item: _Turn, now: float) -> int:
+    """Log one turn and save its conversation's state."""
+    turn, state = item.turn, item.state
     key = turn.key
     cursor = db.execute(
         "INSERT INTO turns (at, guild, channel, user, question, kind, intent, section, score,"

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge import Knowledge
+from bot.errors import StoreWriteError
 from bot.service import ChatService
-from bot.store.records import ConversationKey
+from bot.store.records import ConversationKey, TurnRecord
 from bot.store.sqlite import MIGRATIONS, Store
 from tests.helpers import ROOT, own_config_file
 
@@ -138,5 +139,37 @@ async def test_a_turn_that_cannot_be_saved_is_answered_and_saving_recovers(
         again = await service.ask(key, "turky coup")
         assert again.saved and again.turn_id > 0
         assert [t.question for t in await store.recent_turns()] == ["turky coup"]
+    finally:
+        await store.close()
+
+
+async def test_votes_audits_and_failures_fail_like_turns(tmp_path: Path) -> None:
+    """Every write goes through the one writer: while another process holds the database
+    locked, a vote, an audit entry and a delivery failure each raise the store's own
+    StoreWriteError (the one error the front ends translate), and each is stored once the
+    lock is gone."""
+    store = await Store.open(tmp_path / "bot.db", busy_timeout_ms=100)
+    try:
+        turn_id = await store.record_turn(
+            TurnRecord(ConversationKey("g", "c", "u"), "hi", "answer", "x", "s", 90.0, True), None
+        )
+        lock = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")
+        writes = (
+            store.record_feedback(turn_id, "voter", 1),
+            store.audit("mod", "intent.add", "x"),
+            store.record_delivery_failure(turn_id, "503"),
+        )
+        for write in writes:
+            with pytest.raises(StoreWriteError):
+                await write
+        lock.execute("ROLLBACK")
+        lock.close()
+        assert await store.record_feedback(turn_id, "voter", -1)
+        await store.audit("mod", "intent.add", "x")
+        await store.record_delivery_failure(turn_id, "503")
+        assert await store.feedback_for(turn_id) == {"voter": -1}
+        assert [(a, b) for _, a, b, _ in await store.audit_log()] == [("mod", "intent.add")]
+        assert await store.delivery_failures() == [(turn_id, "503")]
     finally:
         await store.close()
