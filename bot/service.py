@@ -7,15 +7,11 @@ from dataclasses import dataclass
 
 from bot.core.knowledge import Knowledge
 from bot.core.replies import Reply, State
-from bot.core.text import clean_user_text
 from bot.errors import StoreWriteError
 from bot.store.records import ConversationKey, TurnRecord
 from bot.store.sqlite import Store
 
 log = logging.getLogger(__name__)
-
-# Questions are stored as asked, but never more than this (a 10,000-character paste).
-MAX_STORED_QUESTION = 2000
 
 
 @dataclass(frozen=True)
@@ -41,9 +37,11 @@ class ChatService:
 
     async def ask(self, key: ConversationKey, question: str) -> TurnResult:
         """Answer a question in the light of this conversation's state."""
+        engine = self.knowledge.engine
+        text = engine.read(question)  # capped and cleaned once: what is answered is what is logged
         state = await self._state(key)
-        reply, new_state = self.knowledge.engine.reply_to(question, state)
-        return await self._log(key, question, reply, new_state)
+        reply, new_state = engine.reply_to_text(text, state)
+        return await self._log(key, text, reply, new_state)
 
     async def more(self, key: ConversationKey, start: State | None = None) -> TurnResult:
         """Continue the passage this conversation last quoted, or the one ``start`` points at."""
@@ -73,7 +71,7 @@ class ChatService:
     ) -> TurnResult:
         record = TurnRecord(
             key=key,
-            question=clean_user_text(question, MAX_STORED_QUESTION),
+            question=question,
             kind=reply.kind.value,
             intent=reply.intent_id,
             section=reply.section_id,

@@ -32,12 +32,22 @@ class Engine:
         self.dialogue = dialogue
         self._more = frozenset(normalise(p) for p in dialogue.more_phrases)
 
+    def read(self, question: str) -> str:
+        """A question as the bot reads it: control and zero-width characters out, spaces
+        collapsed, capped to ``max_question_chars``. The one place user text is capped; what
+        the service logs is this text too."""
+        return clean_user_text(question, self.settings.max_question_chars)
+
     def reply_to(self, question: str, state: State | None) -> tuple[Reply, State | None]:
         """Answer one question in the light of the conversation state."""
-        text = clean_user_text(question, self.settings.max_question_chars)
-        if not normalise(text):
+        return self.reply_to_text(self.read(question), state)
+
+    def reply_to_text(self, text: str, state: State | None) -> tuple[Reply, State | None]:
+        """``reply_to`` for a question already ``read``."""
+        plain = normalise(text)
+        if not plain:
             return Reply(ReplyKind.EMPTY, message=self._what_i_do()), state
-        if normalise(text) in self._more:
+        if plain in self._more:
             return self.more(state)
         query = self.matcher.prepare(text)
         if self._bare_question(query):
@@ -55,8 +65,7 @@ class Engine:
 
     def rank(self, question: str, state: State | None = None) -> list[Candidate]:
         """Return the ranked candidates for a question (for moderators' `intent test`)."""
-        query = self.matcher.prepare(clean_user_text(question, self.settings.max_question_chars))
-        return self._ranked(query, state)
+        return self._ranked(self.matcher.prepare(self.read(question)), state)
 
     def _ranked(self, query: Query, state: State | None) -> list[Candidate]:
         """Candidates for a query; a short follow-up favours the last topic's intents."""

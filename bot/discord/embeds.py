@@ -9,9 +9,9 @@ import discord
 
 from bot.core.article import Article, location
 from bot.core.header import credit
-from bot.core.plaintext import block_quote, render_outline, render_summary
+from bot.core.plaintext import block_quote
 from bot.core.replies import Reply, ReplyKind
-from bot.core.summary import Summary
+from bot.core.summary import Summary, cite, outline
 from bot.core.text import truncate
 
 MAX_CONTENT = 2000
@@ -79,21 +79,23 @@ def fit_quote(lead: str, quote: str, limit: int) -> str:
 
 
 def summary_embed(summary: Summary) -> discord.Embed:
-    """Render a summary as an embed."""
-    body = render_summary(summary).split("\n", 1)[1] if summary.lines else "No summary yet."
+    """Render a summary as an embed: one bullet a sentence, citing its paragraphs."""
+    rows = [f"• {line.text} {cite(line.paragraphs)}".rstrip() for line in summary.lines]
     return discord.Embed(
         title=truncate(summary.heading, MAX_EMBED_TITLE),
-        description=truncate(body, MAX_EMBED_DESCRIPTION),
+        description=truncate("\n".join(rows) or "No summary yet.", MAX_EMBED_DESCRIPTION),
         colour=COLOUR,
     )
 
 
 def outline_embed(article: Article) -> discord.Embed:
-    """Render the article's outline as an embed."""
-    head, _, rows = render_outline(article).partition("\n")
+    """Render the article's outline as an embed: the title and byline, then a row a section."""
+    by = credit(article.header)
+    title = f"{article.title} — {by}" if by else article.title
+    rows = [f"`{e.section_id}` {e.title} ({e.where})" for e in outline(article)]
     return discord.Embed(
-        title=truncate(head.replace("**", ""), MAX_EMBED_TITLE),
-        description=truncate(rows, MAX_EMBED_DESCRIPTION),
+        title=truncate(title, MAX_EMBED_TITLE),
+        description=truncate("\n".join(rows), MAX_EMBED_DESCRIPTION),
         colour=COLOUR,
     )
 

@@ -50,3 +50,20 @@ async def test_choose_and_more_buttons(tmp_path: Path, knowledge: Knowledge) -> 
         assert chosen.reply.intent_id == "turkey-coup"
         more = await service.more(ALICE)
         assert more.reply.continued and more.reply.section_id == "turkey-coup"
+
+
+async def test_the_logged_question_is_the_one_answered(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    """A long paste with control characters is read once: the turn log holds exactly the text
+    the engine answered (cleaned, capped to max_question_chars), not a longer or rawer one."""
+    engine = knowledge.engine
+    pasted = "what does russia gain\x00\u200b " + "and also " * 1200
+    async with await Store.open(tmp_path / "bot.db") as store:
+        service = ChatService(knowledge, store, expiry_minutes=30)
+        result = await service.ask(ALICE, pasted)
+        logged = (await store.recent_turns(1))[0].question
+    assert logged == engine.read(pasted)
+    assert len(logged) <= engine.settings.max_question_chars
+    assert "\x00" not in logged and "\u200b" not in logged
+    assert result.reply.kind == engine.reply_to(pasted, None)[0].kind

@@ -205,8 +205,11 @@ class Matcher:
         return " ".join(self._aliases.get(word, word) for word in words).split()
 
     def prepare(self, question: str) -> Query:
-        """Normalise a question, expand aliases, correct unknown words, reduce to terms."""
-        words = self._words(question[: self.settings.max_question_chars])
+        """Normalise a question, expand aliases, correct unknown words, reduce to terms.
+
+        ``question`` is capped by whoever read it (``Engine.read``), not here again.
+        """
+        words = self._words(question)
         fixed = [self._correct(w) for w in words]
         terms = stem_terms(fixed)
         known = [t for t in terms if t in self._idf and t not in QUESTION_WORDS]
