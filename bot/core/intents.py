@@ -9,7 +9,7 @@ from enum import StrEnum
 from bot.core.article import Article, Span
 from bot.core.loading.checks import Checker
 from bot.core.loading.lined import LineDict, LineList
-from bot.core.loading.yamlsrc import YamlSyntaxError, parse_yaml
+from bot.core.loading.yamlsrc import YamlSyntaxError, parse_intent_yaml
 from bot.core.text import normalise, truncate
 
 INTENTS_VERSION = 1
@@ -112,7 +112,7 @@ class IntentSet:
 def parse_document(check: Checker, text: str, article: Article) -> list[Intent]:
     """Parse one intent file, recording its own problems in ``check``."""
     try:
-        raw = parse_yaml(text)
+        raw = parse_intent_yaml(text)
     except YamlSyntaxError as exc:
         check.add(exc.line, "yaml", exc.message)
         return []

@@ -1,1 +1,1 @@
-"""The Discord adapter: a thin layer that parses Discord events, calls the service, renders."""
+"""The Discord adapter: cogs read events, the service answers, views send, sending reports errors."""

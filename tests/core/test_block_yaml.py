@@ -142,22 +142,22 @@ def test_anything_else_is_given_up_and_parsed_by_pyyaml(text: str) -> None:
         references = False  # not YAML: refused as such
     if references:  # anchors, aliases, merge keys: refused (tests/core/test_yaml_loader.py)
         with pytest.raises(yamlsrc.YamlSyntaxError, match="aliases"):
-            yamlsrc.parse_yaml(text)
+            yamlsrc.parse_intent_yaml(text)
         return
     try:
         expected = shape(_pyyaml(text))
     except yaml.YAMLError:
         with pytest.raises(yamlsrc.YamlSyntaxError):
-            yamlsrc.parse_yaml(text)
+            yamlsrc.parse_intent_yaml(text)
     else:
-        assert shape(yamlsrc.parse_yaml(text)) == expected
+        assert shape(yamlsrc.parse_intent_yaml(text)) == expected
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "intents").glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_intent_files_parse_the_same_either_way(path: Path) -> None:
     """Whichever reader takes a shipped file, parse_yaml gives PyYAML's values and lines."""
     text = path.read_text(encoding="utf-8")
-    assert shape(yamlsrc.parse_yaml(text)) == shape(_pyyaml(text))
+    assert shape(yamlsrc.parse_intent_yaml(text)) == shape(_pyyaml(text))
 
 
 # Text of every kind YAML treats specially, and text as people write it (most of what the reader
@@ -265,7 +265,7 @@ def test_deep_nesting_is_a_syntax_error_not_a_crash(depth: int) -> None:
     """Mappings nested past Python's recursion limit are reported on the file, not raised."""
     text = "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "x: 1\n"
     try:
-        found = yamlsrc.parse_yaml(text)
+        found = yamlsrc.parse_intent_yaml(text)
     except yamlsrc.YamlSyntaxError as exc:
         assert exc.line >= 1
     else:

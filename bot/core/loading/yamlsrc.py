@@ -71,11 +71,18 @@ class YamlSyntaxError(Exception):
 _TOO_DEEP = "nested too deeply to read"
 
 
-def parse_yaml(text: str) -> Any:
-    """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
-    fast = read_block(text)  # the plain block YAML the bot writes, without PyYAML
+def parse_intent_yaml(text: str) -> Any:
+    """``parse_yaml`` for an intent file: the plain block YAML the bot writes is read without
+    PyYAML (``blockyaml``: a first start parses thousands of these); anything else by PyYAML.
+    Other data files (config, sections, question sets) are few and go to PyYAML directly."""
+    fast = read_block(text)
     if fast is not None:
         return fast  # it gives up on anchors, aliases and merge keys: none here
+    return parse_yaml(text)
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse one YAML document into LineDict/LineList values, or raise YamlSyntaxError."""
     _reject_references(text)
     try:
         return yaml.load(text, Loader=_FastLineLoader)
