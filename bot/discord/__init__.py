@@ -1,1 +1,1 @@
-"""The Discord adapter: cogs read events, the service answers, views send, sending reports errors."""
+"""The Discord adapter: cogs read events, the service answers, views send the reply."""
