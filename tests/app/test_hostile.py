@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.article import Article
-from bot.core.engine import Engine, State
+from bot.core.engine import Engine
+from bot.core.replies import State
 from bot.discord.embeds import render_reply
 from bot.discord.views import reply_view
 from bot.service import TurnResult

@@ -150,7 +150,7 @@ def test_the_first_load_runs_no_collection(
     """Loading at start pauses the collector too (it freed nothing and cost 0.2 s at 10k
     intents), and leaves freezing to the composition root: a library caller freezes nothing."""
     collections: list[int] = []
-    loading = []
+    loading: list[bool] = []
 
     def seen(phase: str, info: dict[str, int]) -> None:
         if phase == "start" and loading:

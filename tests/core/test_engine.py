@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from bot.core.article import Article
 from bot.core.engine import Engine
@@ -100,7 +101,7 @@ def test_answer_intent_by_choice(engine: Engine) -> None:
     assert reply.answered and reply.intent_id == "aleppo-rebels-trapped" and state is not None
 
 
-def _with_threshold_above(engine: Engine, question: str, **extra: float) -> Engine:
+def _with_threshold_above(engine: Engine, question: str, **extra: Any) -> Engine:
     """The engine with its answer threshold just above the question's top score."""
     top = engine.rank(question)[0].score
     settings = replace(engine.settings, answer_threshold=top + 1, **extra)

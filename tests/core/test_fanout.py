@@ -6,6 +6,7 @@ left by other tests, so what needs real workers runs in a fresh interpreter.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import threading
@@ -23,7 +24,7 @@ def pids(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
 
 def die_in_a_worker(items: Sequence[int], offset: int) -> list[tuple[int, int]]:
     """As ``pids``, but a worker process dies at once."""
-    if fanout.multiprocessing.parent_process() is not None:
+    if multiprocessing.parent_process() is not None:
         os._exit(3)
     return pids(items, offset)
 

@@ -87,7 +87,12 @@ def test_reload_over_a_special_file_returns(
     knowledge = Knowledge(article, folder, config.matching, config.dialogue)
     plant(folder, kind, tmp_path)
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (knowledge.reload(), done.set()), daemon=True)
+
+    def reload() -> None:
+        knowledge.reload()
+        done.set()
+
+    worker = threading.Thread(target=reload, daemon=True)
     worker.start()
     worker.join(30)
     assert done.is_set(), "reload hung on a special file"

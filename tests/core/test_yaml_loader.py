@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.core.loading import yamlsrc
+from bot.core.loading.lined import LineDict, LineList
 from tests.helpers import ROOT, shape
 
 DATA_FILES = sorted(
@@ -46,9 +47,9 @@ def test_syntax_errors_read_as_the_pure_parser_reports_them(text: str) -> None:
 
 def _plain(value: Any) -> Any:
     """Values without their lines."""
-    if isinstance(value, yamlsrc.LineDict):
+    if isinstance(value, LineDict):
         return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, yamlsrc.LineList):
+    if isinstance(value, LineList):
         return [_plain(v) for v in value]
     return value
 

@@ -12,7 +12,7 @@ from bot.app import build_app
 from bot.discord.runner import build_bot
 from bot.errors import IntentError
 from tests.discord_harness import Running, custom_ids, quote_of, running_bot, write_config
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, FakeUser
 from tests.helpers import ROOT
 
 ARTICLE = (ROOT / "seeds" / "article.txt").read_text(encoding="utf-8")
@@ -230,7 +230,7 @@ async def test_cooldown(tmp_path: Path) -> None:
         assert slash.ephemeral and "ask again in" in (slash.content or "")
 
 
-async def moderator(run: Running, name: str = "mod") -> object:
+async def moderator(run: Running, name: str = "mod") -> FakeUser:
     """A new member with Manage Server."""
     user = run.fake.add_user(name)
     run.fake.add_member(user, permissions=0x20)

@@ -140,7 +140,7 @@ class Routes:
         """Store a bot message, echo it over the gateway unless ephemeral, record it."""
         self.world.messages[int(message["id"])] = message
         await self.echo(message, event)
-        record = json.loads(json.dumps(message))  # a JSON document: faster than deepcopy
+        record: Json = json.loads(json.dumps(message))  # a JSON document: faster than deepcopy
         record["kind"] = kind
         record["allowed_mentions"] = body.get("allowed_mentions")
         record["interaction_id"] = str(interaction.id) if interaction else None
