@@ -86,6 +86,20 @@ def test_health_takes_db_like_run(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
 
 
+def test_article_bot_config_names_the_config_without_config(tmp_path: Path) -> None:
+    """Without --config, ARTICLE_BOT_CONFIG names the config (as the Docker image sets it)."""
+    config = config_file(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "heartbeat").touch()
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "health"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path / "data",
+        env={**ENV, "ARTICLE_BOT_CONFIG": str(config)},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert str(tmp_path / "data" / "heartbeat") in run.stdout
+
+
 def test_freshness_is_three_beats() -> None:
     """A beat up to three intervals old is fresh; later is stale, and says by how much."""
     path = ROOT / "pyproject.toml"
