@@ -1,4 +1,5 @@
-"""The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections."""
+"""The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections, backup,
+health."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import admin
 from bot.app import App, build_app, build_knowledge
 from bot.config import load_config, read_token
 from bot.core import collector
@@ -31,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="article-bot", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config.yaml path")
+    # ARTICLE_BOT_CONFIG names the config when --config is not given (the Docker image sets it).
+    default = Path(os.environ.get("ARTICLE_BOT_CONFIG") or DEFAULT_CONFIG)
+    common.add_argument("--config", type=Path, default=default, help="config.yaml path")
     convo = argparse.ArgumentParser(add_help=False, parents=[common])
     convo.add_argument("--db", type=Path, help="SQLite file (default: database in config)")
     convo.add_argument("--user", default="local", help="who is asking (keeps their state)")
@@ -54,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summary", parents=[common], help="summary of the article or a section")
     summ.add_argument("section", nargs="?")
     sub.add_parser("sections", parents=[common], help="the article's outline")
+    db = argparse.ArgumentParser(add_help=False, parents=[common])
+    db.add_argument("--db", type=Path, help="SQLite file (default: database in config)")
+    back = sub.add_parser("backup", parents=[db], help="copy the database, safe while running")
+    back.add_argument("path", type=Path, help="the backup file to write")
+    back.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    sub.add_parser("health", parents=[db], help="exit 0 if the running bot's heartbeat is fresh")
     return parser
 
 
@@ -79,6 +89,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _check(args.config)
     if args.command == "eval":
         return _eval(args.config, args.file, args.json)
+    if args.command == "backup":
+        return admin.backup(args.config, args.db, args.path, force=args.force)
+    if args.command == "health":
+        return admin.health(args.config, args.db)
     if args.command in ("summary", "sections"):
         article = load_article(load_config(args.config).sections)
         text = (

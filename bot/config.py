@@ -54,6 +54,11 @@ class Config:
     # What loading the intents built, read back on the next start (None: not kept).
     intent_cache: Path | None = Path("data/intent-snapshot.msgpack")
     reload_seconds: float = 2.0
+    # How often the running bot touches ``<database folder>/heartbeat`` (bot.heartbeat); the
+    # health check calls it stale after three missed beats.
+    heartbeat_seconds: float = 10.0
+    # A PostgreSQL server instead of the SQLite file (``DATABASE_URL`` wins over the file).
+    database_url: str | None = None
     matching: MatchSettings = field(default_factory=MatchSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
@@ -81,6 +86,8 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
             if data is None:
                 raise ConfigError(check.problems)
     values = _build(Config, data, "", check) if data is not None else {}
+    if data is not None and values.get("heartbeat_seconds", 1.0) <= 0:
+        check.add(data.line_of("heartbeat_seconds"), "heartbeat_seconds", "must be above 0")
     if check.problems:
         raise ConfigError(check.problems)
     config = Config(**values)
@@ -96,11 +103,12 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 
 
 def _apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
-    """The environment wins over config.yaml for the REST and gateway URLs."""
+    """The environment wins over config.yaml for the REST and gateway URLs and the database URL."""
+    database_url = environ.get("DATABASE_URL", "").strip() or config.database_url
     api_base = environ.get("DISCORD_API_BASE") or config.discord.api_base
     gateway_url = environ.get("DISCORD_GATEWAY_URL") or config.discord.gateway_url
     discord = dataclasses.replace(config.discord, api_base=api_base, gateway_url=gateway_url)
-    return dataclasses.replace(config, discord=discord)
+    return dataclasses.replace(config, discord=discord, database_url=database_url)
 
 
 def _build(cls: type[Any], data: LineDict, where: str, check: Checker) -> dict[str, Any]:

@@ -116,3 +116,19 @@ class DiscordUnreachableError(ArticleBotError):
             f"Discord's API ({api}) did not answer the login within {seconds:.0f} s; "
             "check the network, or discord.api_base"
         )
+
+
+class BackupError(ArticleBotError):
+    """The database could not be backed up to ``path``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot back up to {path}: {reason}")
+
+
+class BackupExistsError(BackupError):
+    """The backup's destination exists and ``--force`` was not given."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "it already exists")

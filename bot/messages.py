@@ -8,6 +8,8 @@ from pathlib import Path
 from bot.core.text import truncate
 from bot.errors import (
     ArticleBotError,
+    BackupError,
+    BackupExistsError,
     DataFileError,
     IntentExistsError,
     ReadOnlyIntentError,
@@ -51,6 +53,10 @@ def user_message(error: BaseException, root: Path | None = None) -> str:
         if more > 0:
             lines.append(f"… and {more} more")
         return "Rejected:\n" + "\n".join(lines)
+    if isinstance(error, BackupExistsError):
+        return f"{error.path} already exists: add --force to replace it, or choose another name."
+    if isinstance(error, BackupError):
+        return f"Cannot back up to {error.path}: {error.reason}."
     if isinstance(error, ArticleBotError):
         return str(error)
     return GENERIC

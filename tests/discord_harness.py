@@ -138,3 +138,11 @@ async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Proce
         await asyncio.sleep(0.05)
     proc.kill()
     raise AssertionError("the bot process did not connect to the fake")
+
+
+async def ask(fake: FakeDiscord, text: str) -> dict[str, object]:
+    """Mention the bot and wait for the reply to that message."""
+    sent = await fake.send_message(fake.default_user, f"{fake.bot_user.mention} {text}")
+    return await fake.wait_for_bot_message(
+        lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"], timeout=10
+    )

@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.authoring import IntentDraft
-from tests.discord_harness import start_bot
+from tests.discord_harness import ask, start_bot
 from tests.fakediscord import FakeDiscord
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow
-
-
-async def ask(fake: FakeDiscord, text: str) -> dict[str, object]:
-    """Mention the bot and wait for the reply to that message."""
-    sent = await fake.send_message(fake.default_user, f"{fake.bot_user.mention} {text}")
-    return await fake.wait_for_bot_message(
-        lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"], timeout=10
-    )
 
 
 async def test_sighup_reloads_intents(tmp_path: Path) -> None:
