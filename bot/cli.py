@@ -18,7 +18,7 @@ from bot.app import App, build_app, build_knowledge
 from bot.config import load_config, read_token
 from bot.core import collector
 from bot.core.evaluate import evaluate, load_floors, load_golden, missed_floors
-from bot.core.plaintext import render_outline, render_summary
+from bot.core.plaintext import outline_text, summary_text
 from bot.core.sections import load_article
 from bot.core.summary import summarise
 from bot.errors import ArticleBotError, DataFileError
@@ -96,9 +96,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("summary", "sections"):
         article = load_article(load_config(args.config).sections)
         text = (
-            render_outline(article)
+            outline_text(article)
             if args.command == "sections"
-            else (render_summary(summarise(article, args.section)))
+            else (summary_text(summarise(article, args.section)))
         )
         print(text)
         return 0

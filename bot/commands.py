@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.plaintext import render_outline, render_reply, render_summary
+from bot.core.plaintext import outline_text, reply_text, summary_text
 from bot.core.replies import ReplyKind, Suggestion
 from bot.core.summary import resolve_section, summarise
 from bot.errors import ArticleBotError
@@ -95,7 +95,7 @@ class Session:
         if name == "/summary":
             return self._summary(arg)
         if name == "/sections":
-            return Outcome(LineKind.COMMAND.value, render_outline(article))
+            return Outcome(LineKind.COMMAND.value, outline_text(article))
         if name == "/help":
             return Outcome(LineKind.COMMAND.value, HELP)
         shown = name if len(name) <= 40 else name[:39] + "…"
@@ -106,7 +106,7 @@ class Session:
         """The article's summary, or a section's: named as Discord's /summary takes it."""
         article = self.service.knowledge.article
         section_id = resolve_section(article, arg) if arg.strip() else None
-        text = render_summary(summarise(article, section_id))
+        text = summary_text(summarise(article, section_id))
         return Outcome(LineKind.COMMAND.value, text, section_id=section_id)
 
     def _turn(self, result: TurnResult) -> Outcome:
@@ -114,7 +114,7 @@ class Session:
         reply = result.reply
         if reply.kind is ReplyKind.AMBIGUOUS:
             self.pending = reply.suggestions
-        text = render_reply(self.service.knowledge.article, reply)
+        text = reply_text(self.service.knowledge.article, reply)
         if not result.saved:
             text += "\n" + UNSAVED
         return Outcome(reply.kind.value, text, turn=result)

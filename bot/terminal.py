@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, TextIO
 
 from bot.commands import COMMANDS, LineKind, Outcome, Session
 from bot.core.article import Article, location
-from bot.core.plaintext import render_reply
+from bot.core.plaintext import reply_text
 from bot.messages import GENERIC
 from bot.service import ChatService, TurnResult
 from bot.store.records import ConversationKey
@@ -45,7 +45,7 @@ def reply_json(
         "score": reply.score,
         "quote": quote.text if quote else "",
         "lead": reply.lead or "",
-        "reply": render_reply(article, reply) if rendered is None else rendered,
+        "reply": reply_text(article, reply) if rendered is None else rendered,
         "suggestions": [{"intent": s.intent_id, "label": s.label} for s in reply.suggestions],
         "continued": reply.continued,
         "turn_id": result.turn_id if result.saved else None,

@@ -13,7 +13,7 @@ def block_quote(text: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
 
 
-def render_reply(article: Article, reply: Reply) -> str:
+def reply_text(article: Article, reply: Reply) -> str:
     """Return the full text a user sees for a reply."""
     parts: list[str] = []
     if reply.kind is ReplyKind.ANSWER and reply.quote is not None:
@@ -30,7 +30,7 @@ def render_reply(article: Article, reply: Reply) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def render_summary(summary: Summary) -> str:
+def summary_text(summary: Summary) -> str:
     """Return a summary as a heading and bulleted sentences citing paragraphs."""
     lines = [f"**{summary.heading}**"]
     for line in summary.lines:
@@ -39,7 +39,7 @@ def render_summary(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def render_outline(article: Article) -> str:
+def outline_text(article: Article) -> str:
     """Return the article's outline, one section a line."""
     by = credit(article.header)
     rows = [f"**{article.title}** — {by}" if by else f"**{article.title}**"]

@@ -45,7 +45,7 @@ def plain(text: str) -> str:
     return discord.utils.escape_markdown(text)
 
 
-def render_reply(article: Article, reply: Reply) -> Rendered:
+def reply_message(article: Article, reply: Reply) -> Rendered:
     """Render a turn: an embed quoting the article for answers, short text otherwise."""
     if reply.kind is ReplyKind.ANSWER and reply.quote is not None and reply.section_id:
         section = article.section(reply.section_id)

@@ -14,7 +14,7 @@ import discord
 
 from bot.core.replies import Reply, State
 from bot.discord.context import Services, conversation_key, services_of
-from bot.discord.embeds import DELIVERY_ERRORS, button_label, render_reply
+from bot.discord.embeds import DELIVERY_ERRORS, button_label, reply_message
 from bot.discord.sending import cooled_down, guarded, report_error, respond
 from bot.messages import UNSAVED
 from bot.service import TurnResult
@@ -176,7 +176,7 @@ async def deliver(
     recorded against its turn (``delivery_failures``); someone who asked through an
     interaction is then told privately, if Discord takes that. Returns whether it arrived.
     """
-    rendered = render_reply(svc.app.knowledge.article, result.reply)
+    rendered = reply_message(svc.app.knowledge.article, result.reply)
     content = with_unsaved_note(rendered.content, result)
     try:
         with released(reply_view(result)) as view:

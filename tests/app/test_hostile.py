@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from bot.core.article import Article
 from bot.core.engine import Engine
 from bot.core.replies import State
-from bot.discord.embeds import render_reply
+from bot.discord.embeds import reply_message
 from bot.discord.views import reply_view
 from bot.service import TurnResult
 from tests.discord_harness import Running, custom_ids, quote_of, running_bot
@@ -203,7 +203,7 @@ def test_rendered_replies_respect_discord_limits(
     question = data.draw(questions(examples), label="question")
     state = data.draw(st.sampled_from(states), label="state")
     reply, _ = engine.reply_to(question, state)
-    rendered = render_reply(article, reply)
+    rendered = reply_message(article, reply)
     view = reply_view(TurnResult(reply, turn_id=2**53))
     embeds = [rendered.embed.to_dict()] if rendered.embed is not None else []
     rows = view.to_components() if view is not None else []

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.core.article import Article
 from bot.core.engine import Engine
-from bot.core.plaintext import render_reply
+from bot.core.plaintext import reply_text
 from bot.core.replies import State
 
 HOSTILE = st.sampled_from(
@@ -50,7 +50,7 @@ def test_any_input_gives_a_reply_with_only_article_quotes(
     if reply.quote is not None:
         assert article.text[reply.quote.start : reply.quote.end] == reply.quote.text
         assert reply.quote.text
-    text = render_reply(article, reply)
+    text = reply_text(article, reply)
     assert text and len(text) < 4000
     if new_state is not None:
         assert article.has_section(new_state.section_id)
