@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -9,12 +11,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.charts import render_usage_png
 from bot.core.intents import IntentKind
 from bot.core.text import truncate
 from bot.discord.context import Services, services_of
-from bot.discord.embeds import COLOUR, MAX_EMBED_DESCRIPTION, safe_text
+from bot.discord.embeds import COLOUR, MAX_EMBED_DESCRIPTION, NO_PINGS, safe_text
 from bot.discord.modals import REFUSED, IntentModal, MakeIntentButton
-from bot.discord.sending import respond
+from bot.discord.sending import fit_embed, respond
 from bot.discord.views import moderator_only, released
 from bot.errors import IntentError
 from bot.messages import user_message
@@ -145,8 +148,13 @@ class ModerationCog(commands.Cog):
     @app_commands.guild_only()
     @moderators()
     async def stats(self, interaction: discord.Interaction) -> None:
-        """Answers per intent and section, feedback and unanswered questions."""
-        stats = await services_of(interaction).app.store.stats()
+        """Answers per intent and section, feedback, unanswered questions, and a chart."""
+        # Drawing the chart may take over a second (the first one also imports matplotlib), too
+        # near Discord's three to acknowledge in: acknowledge now, privately, then follow up.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        store = services_of(interaction).app.store
+        stats = await store.stats()
+        png = await asyncio.to_thread(render_usage_png, await store.usage(days=30))
         embed = discord.Embed(title="Article bot stats", colour=COLOUR)
         embed.add_field(name="Turns", value=str(stats.turns))
         embed.add_field(name="Unanswered", value=str(stats.unanswered))
@@ -157,4 +165,10 @@ class ModerationCog(commands.Cog):
         ):
             text = "\n".join(f"`{k}` {v}" for k, v in pairs[:10]) or "—"
             embed.add_field(name=title, value=truncate(text, 1024), inline=False)
-        await respond(interaction, embed=embed, ephemeral=True)
+        embed.set_image(url="attachment://stats.png")
+        await interaction.followup.send(
+            embed=fit_embed(embed),
+            file=discord.File(io.BytesIO(png), filename="stats.png"),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
