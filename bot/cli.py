@@ -1,4 +1,5 @@
-"""The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections."""
+"""The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections, report,
+unanswered."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.core.sections import load_article
 from bot.core.summary import summarise
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
+from bot.report import print_unanswered, write_report
 from bot.store.records import ConversationKey
 from bot.terminal import ask_once, interactive, json_lines
 
@@ -53,7 +55,29 @@ def build_parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summary", parents=[common], help="summary of the article or a section")
     summ.add_argument("section", nargs="?")
     sub.add_parser("sections", parents=[common], help="the article's outline")
+    stored = argparse.ArgumentParser(add_help=False, parents=[common])
+    stored.add_argument("--db", type=Path, help="SQLite file (default: database in config)")
+    report = sub.add_parser(
+        "report", parents=[stored], help="moderators' usage report as one HTML file"
+    )
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--days", type=_positive, default=30, help="window in days (UTC)")
+    unanswered = sub.add_parser(
+        "unanswered", parents=[stored], help="questions that got no answer, most asked first"
+    )
+    unanswered.add_argument("--limit", type=_positive, default=20, help="how many to print")
     return parser
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +102,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _check(args.config)
     if args.command == "eval":
         return _eval(args.config, args.file, args.json)
+    if args.command == "report":
+        return write_report(args.config, args.db, args.out, args.days)
+    if args.command == "unanswered":
+        return print_unanswered(args.config, args.db, args.limit)
     if args.command in ("summary", "sections"):
         article = load_article(load_config(args.config).sections)
         text = (
