@@ -1,5 +1,5 @@
 """The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections, backup,
-health."""
+health, report, unanswered."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from bot.core.sections import load_article
 from bot.core.summary import summarise
 from bot.errors import ArticleBotError, DataFileError
 from bot.messages import user_message
+from bot.report import print_unanswered, write_report
 from bot.store.records import ConversationKey
 from bot.terminal import ask_once, interactive, json_lines
 
@@ -64,7 +65,27 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("path", type=Path, help="the backup file to write")
     back.add_argument("--force", action="store_true", help="replace PATH if it exists")
     sub.add_parser("health", parents=[db], help="exit 0 if the running bot's heartbeat is fresh")
+    report = sub.add_parser(
+        "report", parents=[db], help="moderators' usage report as one HTML file"
+    )
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--days", type=_positive, default=30, help="window in days (UTC)")
+    unanswered = sub.add_parser(
+        "unanswered", parents=[db], help="questions that got no answer, most asked first"
+    )
+    unanswered.add_argument("--limit", type=_positive, default=20, help="how many to print")
     return parser
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,6 +114,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return admin.backup(args.config, args.db, args.path, force=args.force)
     if args.command == "health":
         return admin.health(args.config, args.db)
+    if args.command == "report":
+        return write_report(args.config, args.db, args.out, args.days)
+    if args.command == "unanswered":
+        return print_unanswered(args.config, args.db, args.limit)
     if args.command in ("summary", "sections"):
         article = load_article(load_config(args.config).sections)
         text = (

@@ -72,10 +72,14 @@ async def respond(
     *,
     embed: discord.Embed | None = None,
     view: discord.ui.View | None = None,
+    file: discord.File | None = None,
     ephemeral: bool = False,
 ) -> None:
-    """Answer an interaction (or follow up if it was answered already), within every limit."""
+    """Answer an interaction (or follow up if it was answered or deferred already), within
+    every limit."""
     kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+    if file is not None:
+        kwargs["file"] = file
     if embed is not None:
         kwargs["embed"] = fit_embed(embed)
     if view is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,37 @@ class Stats:
     downvotes: int
     unanswered: int
     turns: int
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """One day's questions (a UTC calendar day) by outcome."""
+
+    day: date
+    answered: int = 0
+    unanswered: int = 0
+    off_topic: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every question of the day."""
+        return self.answered + self.unanswered + self.off_topic
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What readers asked over a window of whole UTC days, for moderators' charts.
+
+    A question is a logged turn that quoted the article (answered), was refused as off-topic,
+    or found no answer (not in the article, "did you mean"); small talk, empty messages and
+    the end of the article are not questions.
+    """
+
+    days: int
+    by_section: tuple[tuple[str, int], ...]  # section id, questions: most asked first
+    per_day: tuple[DayCounts, ...]  # every day of the window, oldest first, zeros included
+
+    @property
+    def questions(self) -> int:
+        """Every question in the window."""
+        return sum(d.total for d in self.per_day)

@@ -299,7 +299,8 @@ async def test_stats_quote_sections_and_ask(run: Running) -> None:
     _, reply = await run.ask("aleppo")
     await run.fake.click(reply, next(c for c in custom_ids(reply) if c.endswith(":up")))
     stats = await run.fake.run_slash("stats", user=await moderator(run))
-    fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    shown = await stats.wait_followup(timeout=30)  # deferred: the chart is drawn meanwhile
+    fields = {f["name"]: f["value"] for f in shown["embeds"][0]["fields"]}
     assert fields["Turns"] == "1" and fields["Feedback"].startswith("👍 1")
     quote = await run.fake.run_slash("quote", {"paragraph": 5})
     assert quote_of(quote.embeds[0]) in ARTICLE and "¶5" in quote.embeds[0]["title"]

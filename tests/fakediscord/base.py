@@ -99,6 +99,10 @@ class FakeDiscordBase:
         """
         return self.world.bot_messages
 
+    def attachment_bytes(self, attachment: Json) -> bytes:
+        """The bytes the bot uploaded for one of its messages' ``attachments`` entries."""
+        return self.world.attachment_data[attachment["id"]]
+
     @property
     def commands(self) -> dict[str, Json]:
         """Synced application commands by name (guild ones override global ones)."""

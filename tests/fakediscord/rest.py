@@ -33,7 +33,7 @@ class Request:
     params: dict[str, str]
     query: dict[str, str]
     json: Any
-    files: list[tuple[str, str, int]] = field(default_factory=list)
+    files: list[tuple[str, str, bytes]] = field(default_factory=list)  # (part, filename, data)
 
 
 @dataclass
@@ -145,8 +145,8 @@ class RestDispatcher:
 
     async def _read_body(
         self, request: web.Request, method: str, path: str
-    ) -> tuple[Any, list[tuple[str, str, int]]]:
-        files: list[tuple[str, str, int]] = []
+    ) -> tuple[Any, list[tuple[str, str, bytes]]]:
+        files: list[tuple[str, str, bytes]] = []
         if not request.can_read_body:
             return None, files
         if request.content_type == "multipart/form-data":
@@ -159,7 +159,7 @@ class RestDispatcher:
                     body = json.loads(await part.text())
                 else:
                     data = await part.read()
-                    files.append((part.name or "", part.filename or "", len(data)))
+                    files.append((part.name or "", part.filename or "", bytes(data)))
             return body, files
         text = await request.text()
         if not text:

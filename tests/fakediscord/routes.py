@@ -68,18 +68,20 @@ class Routes:
         """The channel named by the ``channel_id`` path parameter."""
         return self.world.guild.channels.get(int(req.params["channel_id"]))
 
-    def _attachments(self, body: Json, files: list[tuple[str, str, int]], channel_id: int) -> Any:
-        sizes = {name: (filename, size) for name, filename, size in files}
+    def _attachments(self, body: Json, files: list[tuple[str, str, bytes]], channel_id: int) -> Any:
+        uploaded = {name: (filename, data) for name, filename, data in files}
         out: list[Json] = []
         for item in body.get("attachments") or []:
-            filename, size = sizes.get(f"files[{item['id']}]", (item.get("filename", ""), 0))
+            default = (item.get("filename", ""), b"")
+            filename, data = uploaded.get(f"files[{item['id']}]", default)
             aid = self.world.new_id()
+            self.world.attachment_data[str(aid)] = data  # what the CDN would serve
             url = f"https://cdn.discordapp.com/attachments/{channel_id}/{aid}/{filename}"
             out.append(
                 {
                     "id": str(aid),
                     "filename": item.get("filename") or filename,
-                    "size": size,
+                    "size": len(data),
                     "url": url,
                     "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
                 }
@@ -90,7 +92,7 @@ class Routes:
         self,
         body: Json,
         channel_id: int,
-        files: list[tuple[str, str, int]],
+        files: list[tuple[str, str, bytes]],
         *,
         msg_type: int = 0,
         reference: Json | None = None,

@@ -216,6 +216,7 @@ class World:
         self.modals: dict[str, tuple[dict[str, Any], InteractionRecord]] = {}
         self.requests: list[RequestRecord] = []
         self.spec_errors: list[str] = []
+        self.attachment_data: dict[str, bytes] = {}  # uploaded file bytes, by attachment id
         self.bot_messages: list[dict[str, Any]] = []
         self._unseen: list[dict[str, Any]] = []
         self._bot_message_added = asyncio.Condition()

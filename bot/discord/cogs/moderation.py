@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.charts import render_usage_png
 from bot.core.intents import IntentKind
 from bot.core.text import truncate
 from bot.discord.context import Services
@@ -136,8 +140,13 @@ class ModerationCog(commands.Cog):
     @app_commands.guild_only()
     @moderators()
     async def stats(self, interaction: discord.Interaction) -> None:
-        """Answers per intent and section, feedback and unanswered questions."""
-        stats = await self.services.app.store.stats()
+        """Answers per intent and section, feedback, unanswered questions, and a chart."""
+        # Drawing the chart may take over a second (the first one also imports matplotlib), too
+        # near Discord's three to acknowledge in: acknowledge now, privately, then follow up.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        store = self.services.app.store
+        stats = await store.stats()
+        png = await asyncio.to_thread(render_usage_png, await store.usage(days=30))
         embed = discord.Embed(title="Article bot stats", colour=COLOUR)
         embed.add_field(name="Turns", value=str(stats.turns))
         embed.add_field(name="Unanswered", value=str(stats.unanswered))
@@ -148,4 +157,6 @@ class ModerationCog(commands.Cog):
         ):
             text = "\n".join(f"`{k}` {v}" for k, v in pairs[:10]) or "—"
             embed.add_field(name=title, value=truncate(text, 1024), inline=False)
-        await respond(interaction, embed=embed, ephemeral=True)
+        embed.set_image(url="attachment://stats.png")
+        chart = discord.File(io.BytesIO(png), filename="stats.png")
+        await respond(interaction, embed=embed, file=chart, ephemeral=True)
