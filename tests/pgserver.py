@@ -52,7 +52,8 @@ def find_bindir() -> Path:
     raise PostgresMissing(INSTALL_HINT)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (at the moment of asking)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -106,7 +107,7 @@ class PgCluster:
         with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
         for _ in range(5):  # another process may take the free port before the server does
-            self.port = _free_port()
+            self.port = free_port()
             started = subprocess.run(
                 self._as_owner(self.bindir / "pg_ctl", "-D", data, "-l", self.folder / "log",
                                "-o", f"-p {self.port}", "-w", "-t", "30", "start"),

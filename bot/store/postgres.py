@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -281,7 +282,9 @@ def _reason(exc: BaseException, url: str) -> str:
     """A driver error as one line for people, with no password in it."""
     if isinstance(exc, TimeoutError):
         text = "the server did not answer in time"
-    elif isinstance(exc, OSError) and exc.strerror:
+    elif isinstance(exc, OSError) and exc.errno and exc.errno > 0:
+        text = os.strerror(exc.errno)  # asyncio's own words are "Connect call failed (addr)"
+    elif isinstance(exc, OSError) and exc.strerror:  # a name lookup's error (negative numbers)
         text = exc.strerror
     else:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
