@@ -62,6 +62,7 @@ class PostgresStore:
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
+        self._dsn = url  # to scrub its password from errors' text
         self.url = redact_url(url)  # for messages: never the password
         # Writes under way, which close() lets finish: the pool would fail those still waiting
         # for a connection.
@@ -131,7 +132,7 @@ class PostgresStore:
         try:
             row = await self._pool.fetchrow(sql, key.guild, key.channel, key.user)
         except DRIVER_ERRORS as exc:
-            log.warning("conversation state not read: %s", _reason(exc, ""))
+            log.warning("conversation state not read: %s", _reason(exc, self._dsn))
             return None
         if row is None or float(row[1]) > max_age_s:
             return None
@@ -266,7 +267,7 @@ class PostgresStore:
         try:
             return await run(sql, *params)
         except DRIVER_ERRORS as exc:
-            raise StoreWriteError(_reason(exc, "")) from exc
+            raise StoreWriteError(_reason(exc, self._dsn)) from exc
         finally:
             self._writing -= 1
             if not self._writing:
