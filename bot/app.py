@@ -12,7 +12,8 @@ from bot.core.matching.spelling import load_english
 from bot.core.sections import load_article
 from bot.descriptors import reserve_descriptors
 from bot.service import ChatService
-from bot.store.sqlite import Store
+from bot.store.factory import open_store
+from bot.store.interface import Storage
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class App:
 
     config: Config
     knowledge: Knowledge
-    store: Store
+    store: Storage
     service: ChatService
 
 
@@ -56,6 +57,6 @@ async def build_app(
     reserve_descriptors()
     config = load_config(config_path)
     knowledge = build_knowledge(config)
-    store = await Store.open(db_path or config.database, inline_writes=inline_writes)
+    store = await open_store(db_path or config.database, inline_writes=inline_writes)
     service = ChatService(knowledge, store, expiry_minutes=config.dialogue.expiry_minutes)
     return App(config, knowledge, store, service)

@@ -21,7 +21,6 @@ from bot.errors import BackupError, BackupExistsError
 
 # A bot busy checkpointing its WAL may hold the source for a moment: wait rather than fail.
 BUSY_TIMEOUT_MS = 10_000
-SERVER_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,6 @@ class BackupResult:
 
     path: Path
     size: int
-
-
-def is_server_url(url: str | None) -> bool:
-    """Whether ``url`` names a PostgreSQL server (which SQLite's backup cannot copy)."""
-    return bool(url) and str(url).startswith(SERVER_SCHEMES)
 
 
 def pg_dump_command(target: Path) -> str:

@@ -16,7 +16,12 @@ from bot.core.loading.lined import LineDict, LineList
 from bot.core.loading.yamlsrc import YamlSyntaxError, read_yaml
 from bot.core.matching.types import MatchSettings
 from bot.core.replies import DialogueSettings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, Problem
+from bot.store.url import is_postgres_url, redact_url, url_scheme
+
+# A PostgreSQL server's URL, as ``database:`` or DATABASE_URL give it (a str: a Path would fold
+# its "//").
+DatabaseUrl = typing.NewType("DatabaseUrl", str)
 
 # A Discord role id. Never a role name: anyone who may create roles on a server can name one
 # "Moderator".
@@ -46,19 +51,25 @@ class DiscordSettings:
 
 @dataclass(frozen=True)
 class Config:
-    """Everything the composition root needs to build the bot."""
+    """Everything the composition root needs to build the bot.
+
+    ``database`` is a SQLite file (the embedded default; a relative path is taken from
+    config.yaml's folder) or a ``postgresql://user:password@host:port/name`` URL, for a bot run
+    by more than one process or machine. Which one is used, first found wins: the command
+    line's ``--db`` (a SQLite file), the environment's ``DATABASE_URL`` (a PostgreSQL URL:
+    keeps the password out of config.yaml), ``database:`` in config.yaml, then the default
+    ``data/article-bot.db``.
+    """
 
     sections: Path = Path("seeds/sections.yaml")
     intents: Path = Path("intents")
-    database: Path = Path("data/article-bot.db")
+    database: Path | DatabaseUrl = Path("data/article-bot.db")
     # What loading the intents built, read back on the next start (None: not kept).
     intent_cache: Path | None = Path("data/intent-snapshot.msgpack")
     reload_seconds: float = 2.0
     # How often the running bot touches ``<database folder>/heartbeat`` (bot.heartbeat); the
     # health check calls it stale after three missed beats.
     heartbeat_seconds: float = 10.0
-    # A PostgreSQL server instead of the SQLite file (``DATABASE_URL`` wins over the file).
-    database_url: str | None = None
     matching: MatchSettings = field(default_factory=MatchSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
@@ -96,19 +107,24 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         config,
         sections=base / config.sections,
         intents=base / config.intents,
-        database=base / config.database,
+        database=base / config.database if isinstance(config.database, Path) else config.database,
         intent_cache=None if config.intent_cache is None else base / config.intent_cache,
     )
     return _apply_environment(config, os.environ if environ is None else environ)
 
 
 def _apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
-    """The environment wins over config.yaml for the REST and gateway URLs and the database URL."""
-    database_url = environ.get("DATABASE_URL", "").strip() or config.database_url
+    """The environment wins over config.yaml for the database and the REST and gateway URLs."""
+    url = environ.get("DATABASE_URL", "").strip()
+    if url:
+        if not is_postgres_url(url):
+            why = f"expected a postgresql:// URL, got {redact_url(url)!r}"
+            raise ConfigError([Problem("environment", 0, "DATABASE_URL", why)])
+        config = dataclasses.replace(config, database=DatabaseUrl(url))
     api_base = environ.get("DISCORD_API_BASE") or config.discord.api_base
     gateway_url = environ.get("DISCORD_GATEWAY_URL") or config.discord.gateway_url
     discord = dataclasses.replace(config.discord, api_base=api_base, gateway_url=gateway_url)
-    return dataclasses.replace(config, discord=discord, database_url=database_url)
+    return dataclasses.replace(config, discord=discord)
 
 
 def _build(cls: type[Any], data: LineDict, where: str, check: Checker) -> dict[str, Any]:
@@ -131,6 +147,8 @@ _BAD = object()
 def _coerce(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union) and DatabaseUrl in args:
+        return _database(value, key, line, check)
     if origin in (types.UnionType, typing.Union):
         if value is None:
             return None
@@ -175,6 +193,21 @@ def _scalar(hint: Any, value: Any, key: str, line: int, check: Checker) -> Any:
         check.add(line, key, f"expected {getattr(hint, '__name__', hint)}, got {value!r}")
         return _BAD
     return value
+
+
+def _database(value: Any, key: str, line: int, check: Checker) -> Any:
+    """A PostgreSQL URL as given, anything else with no ``scheme://`` as a SQLite file's path."""
+    if not isinstance(value, str) or not value.strip():
+        check.add(line, key, f"expected a file path or a postgresql:// URL, got {value!r}")
+        return _BAD
+    if is_postgres_url(value.strip()):
+        return DatabaseUrl(value.strip())
+    scheme = url_scheme(value.strip())
+    if scheme is not None:
+        why = f"{scheme}:// is not supported: use a file path (SQLite) or a postgresql:// URL"
+        check.add(line, key, why)
+        return _BAD
+    return Path(value)
 
 
 def read_token(environ: Mapping[str, str], dotenv: Path) -> str | None:

@@ -31,9 +31,12 @@ class Health:
     reason: str
 
 
-def heartbeat_path(database: Path) -> Path:
-    """The heartbeat file of the bot whose database is ``database``."""
-    return database.parent / HEARTBEAT_NAME
+def heartbeat_path(database: Path | str, cache: Path | None = None) -> Path:
+    """The heartbeat file of the bot whose database is ``database``: beside the SQLite file; with
+    PostgreSQL (a URL, no local file), beside the intent snapshot ``cache``, else in ``data/``."""
+    if isinstance(database, Path):
+        return database.parent / HEARTBEAT_NAME
+    return (cache.parent if cache is not None else Path("data")) / HEARTBEAT_NAME
 
 
 def touch(path: Path) -> None:
@@ -66,9 +69,9 @@ async def beat(path: Path, every: float) -> None:
             path.unlink(missing_ok=True)
 
 
-def start_heartbeat(database: Path, every: float) -> asyncio.Task[None]:
-    """Start beating beside ``database`` on the running loop; cancel the task to stop."""
-    return asyncio.create_task(beat(heartbeat_path(database), every), name="heartbeat")
+def start_heartbeat(path: Path, every: float) -> asyncio.Task[None]:
+    """Start beating at ``path`` (``heartbeat_path``) on the running loop; cancel to stop."""
+    return asyncio.create_task(beat(path, every), name="heartbeat")
 
 
 def check_health(path: Path, every: float, *, now: float | None = None) -> Health:

@@ -15,8 +15,9 @@ from typing import TypeVar
 from bot.charts import render_usage_png
 from bot.config import load_config
 from bot.errors import StoreOpenError
+from bot.store.factory import open_store
+from bot.store.interface import Storage
 from bot.store.records import UnansweredQuestion, Usage
-from bot.store.sqlite import Store
 
 T = TypeVar("T")
 REPORT_UNANSWERED = 100  # questions listed in the report's unanswered table
@@ -33,7 +34,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 def write_report(config_path: Path, db: Path | None, out: Path, days: int) -> int:
     """Write the usage report of the last ``days`` days to ``out``; return the exit status."""
 
-    async def read(store: Store) -> tuple[Usage, list[UnansweredQuestion]]:
+    async def read(store: Storage) -> tuple[Usage, list[UnansweredQuestion]]:
         return await store.usage(days=days), await store.unanswered(limit=REPORT_UNANSWERED)
 
     usage, unanswered = _with_store(config_path, db, read)
@@ -50,7 +51,7 @@ def write_report(config_path: Path, db: Path | None, out: Path, days: int) -> in
 def print_unanswered(config_path: Path, db: Path | None, limit: int) -> int:
     """Print the unanswered queue: question, times asked, last asked (tab-separated)."""
 
-    async def read(store: Store) -> list[UnansweredQuestion]:
+    async def read(store: Storage) -> list[UnansweredQuestion]:
         return await store.unanswered(limit=limit)
 
     rows = _with_store(config_path, db, read)
@@ -125,15 +126,15 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def _with_store(config_path: Path, db: Path | None, read: Callable[[Store], Awaitable[T]]) -> T:
+def _with_store(config_path: Path, db: Path | None, read: Callable[[Storage], Awaitable[T]]) -> T:
     """Run ``read`` on the configured database. A missing file is an error, not a new empty
     database: a mistyped ``--db`` or config must not report zero questions."""
-    path = db or load_config(config_path).database
-    if not path.is_file():
-        raise StoreOpenError(str(path), "no such file (has the bot run with this config?)")
+    database = db or load_config(config_path).database
+    if isinstance(database, Path) and not database.is_file():
+        raise StoreOpenError(str(database), "no such file (has the bot run with this config?)")
 
     async def run() -> T:
-        async with await Store.open(path, inline_writes=True) as store:
+        async with await open_store(database, inline_writes=True) as store:
             return await read(store)
 
     return asyncio.run(run())

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from bot.core.knowledge import Knowledge
 from bot.core.replies import Reply, State
 from bot.errors import StoreWriteError
+from bot.store.interface import Storage
 from bot.store.records import ConversationKey, TurnRecord
-from bot.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class TurnResult:
 class ChatService:
     """Answers questions for a conversation key, keeping state and the log in the Store."""
 
-    def __init__(self, knowledge: Knowledge, store: Store, *, expiry_minutes: float) -> None:
+    def __init__(self, knowledge: Knowledge, store: Storage, *, expiry_minutes: float) -> None:
         self.knowledge = knowledge
         self.store = store
         self._max_age_s = expiry_minutes * 60.0

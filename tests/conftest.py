@@ -13,6 +13,9 @@ from bot.core.knowledge import Knowledge
 from bot.core.sections import load_article
 from tests.helpers import CLI_FOLDER, own_config
 
+# The throwaway PostgreSQL server's fixtures (pg_server, pg_url), started only by tests using them.
+pytest_plugins = ["tests.pgserver"]
+
 
 @pytest.fixture(scope="session")
 def config(tmp_path_factory: pytest.TempPathFactory) -> Config:

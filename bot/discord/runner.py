@@ -25,7 +25,7 @@ from bot.discord.cooldown import Cooldown
 from bot.discord.gateway import use_stepping_gateway
 from bot.discord.lifecycle import Lifecycle
 from bot.errors import DiscordUnreachableError, IntentError
-from bot.heartbeat import start_heartbeat
+from bot.heartbeat import heartbeat_path, start_heartbeat
 from bot.reloader import IntentWatcher
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,9 @@ async def _start(bot: ArticleBot, token: str, timeout: float) -> None:
 
 async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
     app = await build_app(config_path, db_path)
-    beating = start_heartbeat(db_path or app.config.database, app.config.heartbeat_seconds)
+    config = app.config
+    beat_at = heartbeat_path(db_path or config.database, config.intent_cache)
+    beating = start_heartbeat(beat_at, config.heartbeat_seconds)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,32 @@ class Usage:
     def questions(self) -> int:
         """Every question in the window."""
         return sum(d.total for d in self.per_day)
+
+
+# What the turn log's kinds count as in Usage: answered turns, and of the others only those a
+# reader would call unanswered (off-topic is its own share); small talk and empty ones not at all.
+UNANSWERED_KINDS = ("off_topic", "not_in_article", "ambiguous")
+
+
+def usage_window(days: int, now: float) -> tuple[date, float]:
+    """The first UTC day of a ``days``-day window ending on the day of ``now``, and its start
+    as a timestamp. Raises ValueError when ``days`` is under 1."""
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    first = datetime.fromtimestamp(now, UTC).date() - timedelta(days=days - 1)
+    return first, datetime.combine(first, datetime.min.time(), UTC).timestamp()
+
+
+def fold_usage(days: int, first: date, rows: Iterable[tuple[date, str | None, str, int]]) -> Usage:
+    """Usage from (day, section, outcome, count) rows, every day of the window present."""
+    sections: Counter[str] = Counter()
+    seen = {first + timedelta(days=n): Counter[str]() for n in range(days)}
+    for day, section, outcome, count in rows:
+        seen[day][outcome] += int(count)
+        if section is not None:
+            sections[str(section)] += int(count)
+    per_day = tuple(
+        DayCounts(day, c["answered"], c["unanswered"], c["off_topic"]) for day, c in seen.items()
+    )
+    by_section = tuple(sorted(sections.items(), key=lambda pair: (-pair[1], pair[0])))
+    return Usage(days, by_section, per_day)

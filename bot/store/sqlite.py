@@ -13,10 +13,10 @@ import json
 import os
 import sqlite3
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 
@@ -25,12 +25,14 @@ import aiosqlite
 from bot.core.replies import State
 from bot.errors import StoreOpenError, StoreWriteError
 from bot.store.records import (
+    UNANSWERED_KINDS,
     ConversationKey,
-    DayCounts,
     Stats,
     TurnRecord,
     UnansweredQuestion,
     Usage,
+    fold_usage,
+    usage_window,
 )
 from bot.store.writer import GroupCommitThread, InlineWriter
 
@@ -329,34 +331,20 @@ class Store:
 
         Raises ValueError when ``days`` is under 1.
         """
-        if days < 1:
-            raise ValueError(f"days must be at least 1, got {days}")
         now = time.time() if now is None else now
-        first = datetime.fromtimestamp(now, UTC).date() - timedelta(days=days - 1)
-        since = datetime.combine(first, datetime.min.time(), UTC).timestamp()
+        first, since = usage_window(days, now)
         # "answered IN (0, 1)" lets SQLite range-scan the (answered, at) index for the window
         # instead of reading a log that grows for months.
         sql = (
             "SELECT date(at, 'unixepoch'), section, CASE WHEN answered=1 THEN 'answered'"
             " WHEN kind='off_topic' THEN 'off_topic' ELSE 'unanswered' END, count(*)"
             " FROM turns WHERE answered IN (0, 1) AND at >= ? AND at <= ?"
-            " AND (answered=1 OR kind IN ('off_topic','not_in_article','ambiguous'))"
+            f" AND (answered=1 OR kind IN {UNANSWERED_KINDS!r})"
             " GROUP BY 1, 2, 3"
         )
         async with self._db.execute(sql, (since, now)) as cursor:
             rows = await cursor.fetchall()
-        sections: Counter[str] = Counter()
-        days_seen = {first + timedelta(days=n): Counter[str]() for n in range(days)}
-        for day, section, outcome, count in rows:
-            days_seen[date.fromisoformat(day)][outcome] += int(count)
-            if section is not None:
-                sections[str(section)] += int(count)
-        per_day = tuple(
-            DayCounts(day, c["answered"], c["unanswered"], c["off_topic"])
-            for day, c in days_seen.items()
-        )
-        by_section = tuple(sorted(sections.items(), key=lambda pair: (-pair[1], pair[0])))
-        return Usage(days, by_section, per_day)
+        return fold_usage(days, first, ((date.fromisoformat(r[0]), *r[1:]) for r in rows))
 
 
 # Per connection (journal_mode is not among them: it persists in the file, set by _prepare).

@@ -192,7 +192,7 @@ def test_the_systemd_unit_runs_the_bot_as_its_own_user_hardened() -> None:
     assert exec_start[exec_start.index("--config") + 1] == str(workdir / "config.yaml")
     writable = [Path(p) for p in service["ReadWritePaths"].split()]
     config = load_config(ROOT / "config.yaml", environ={})
-    assert config.intent_cache is not None
+    assert config.intent_cache is not None and isinstance(config.database, Path)
     for written in (config.database.parent, config.intent_cache.parent, config.intents):
         there = workdir / written.relative_to(ROOT)
         assert any(there.is_relative_to(w) for w in writable), f"{there} is read-only"

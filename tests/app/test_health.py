@@ -115,7 +115,7 @@ async def test_beating_touches_the_file_and_removes_it_when_stopped(tmp_path: Pa
     database = tmp_path / "bot.db"
     path = heartbeat_path(database)
     assert path == tmp_path / "heartbeat"
-    task = start_heartbeat(database, 0.05)
+    task = start_heartbeat(path, 0.05)
     try:
         await _until(path.exists)
         os.utime(path, (1.0, 1.0))  # 1970: the next beat must bring it back to now
@@ -152,15 +152,13 @@ def test_heartbeat_seconds_must_be_positive(tmp_path: Path) -> None:
         load_config(path, environ={})
 
 
-def test_database_url_comes_from_the_environment(tmp_path: Path) -> None:
-    """DATABASE_URL wins over config.yaml's database_url; neither: None (the SQLite file)."""
-    path = tmp_path / "config.yaml"
-    path.write_text("database_url: postgresql://file/db\n", encoding="utf-8")
-    assert load_config(path, environ={}).database_url == "postgresql://file/db"
-    url = "postgresql://env/db"
-    assert load_config(path, environ={"DATABASE_URL": url}).database_url == url
-    path.write_text("", encoding="utf-8")
-    assert load_config(path, environ={}).database_url is None
+def test_with_postgresql_the_heartbeat_lives_beside_the_snapshot(tmp_path: Path) -> None:
+    """A PostgreSQL database has no local folder: the heartbeat goes beside the intent snapshot
+    (the data volume in the container), else into data/; a SQLite file keeps it beside itself."""
+    url = "postgresql://bot@db/articlebot"
+    assert heartbeat_path(url, tmp_path / "snap.msgpack") == tmp_path / "heartbeat"
+    assert heartbeat_path(url, None) == Path("data") / "heartbeat"
+    assert heartbeat_path(tmp_path / "x" / "bot.db", None) == tmp_path / "x" / "heartbeat"
 
 
 async def _until(condition: Callable[[], bool], deadline: float = 30.0) -> None:
