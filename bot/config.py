@@ -70,6 +70,9 @@ class Config:
     # How often the running bot touches ``<database folder>/heartbeat`` (bot.heartbeat); the
     # health check calls it stale after three missed beats.
     heartbeat_seconds: float = 10.0
+    # Turns (which hold readers' own words) older than this are deleted in the background, with
+    # their votes and delivery failures (None: kept for ever).
+    retention_days: float | None = 90.0
     matching: MatchSettings = field(default_factory=MatchSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
@@ -99,6 +102,9 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     values = _build(Config, data, "", check) if data is not None else {}
     if data is not None and values.get("heartbeat_seconds", 1.0) <= 0:
         check.add(data.line_of("heartbeat_seconds"), "heartbeat_seconds", "must be above 0")
+    keep = values.get("retention_days")
+    if data is not None and keep is not None and keep <= 0:
+        check.add(data.line_of("retention_days"), "retention_days", "must be above 0 (or null)")
     if check.problems:
         raise ConfigError(check.problems)
     config = Config(**values)

@@ -27,6 +27,7 @@ from bot.discord.lifecycle import Lifecycle
 from bot.errors import DiscordUnreachableError, IntentError
 from bot.heartbeat import heartbeat_path, start_heartbeat
 from bot.reloader import IntentWatcher
+from bot.retention import start_pruning
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
     config = app.config
     beat_at = heartbeat_path(db_path or config.database, config.intent_cache)
     beating = start_heartbeat(beat_at, config.heartbeat_seconds)
+    pruning = start_pruning(app.store, config.retention_days)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -143,6 +145,8 @@ async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
                 message_content = False
     finally:
         beating.cancel()
+        if pruning is not None:
+            pruning.cancel()
         await app.store.close()
         log.info("database closed")
 

@@ -65,5 +65,9 @@ class Storage(Protocol):
     async def audit(self, actor: str, action: str, detail: str) -> None:
         """Record a moderator's change (who, when, what)."""
 
+    async def prune(self, before: float) -> int:
+        """Delete turns logged before ``before`` (with their votes and delivery failures) and
+        conversations idle since then; return how many turns went."""
+
     async def audit_log(self, limit: int = 20) -> list[tuple[float, str, str, str]]:
         """Return the latest audit entries (at, actor, action, detail), newest first."""

@@ -67,6 +67,17 @@ SELECT id FROM t
 """
 
 
+# One statement, so one transaction: a turn never outlives its votes' removal or the reverse.
+PRUNE = """
+WITH old AS (SELECT id FROM turns WHERE at < $1),
+  votes AS (DELETE FROM feedback WHERE turn_id IN (SELECT id FROM old)),
+  failed AS (DELETE FROM delivery_failures WHERE turn_id IN (SELECT id FROM old)),
+  idle AS (DELETE FROM conversations WHERE updated_at < $1),
+  gone AS (DELETE FROM turns WHERE id IN (SELECT id FROM old) RETURNING 1)
+SELECT count(*) FROM gone
+"""
+
+
 class PostgresStore:
     """The bot's PostgreSQL database; open with ``await PostgresStore.open(url)``."""
 
@@ -281,6 +292,11 @@ class PostgresStore:
         sql = "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT $1"
         rows = await self._pool.fetch(sql, limit)
         return [(float(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+    async def prune(self, before: float) -> int:
+        """Delete turns logged before ``before`` (with their votes and delivery failures) and
+        conversations idle since then; return how many turns went."""
+        return int(await self._write(self._pool.fetchval, PRUNE, before))
 
     async def _write(self, run: Callable[..., Awaitable[Any]], sql: str, *params: object) -> Any:
         """Run one write; a server that is gone or refuses it raises StoreWriteError."""

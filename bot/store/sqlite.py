@@ -65,8 +65,13 @@ class _DeliveryFailure:
     error: str
 
 
+@dataclass(frozen=True)
+class _Prune:
+    before: float
+
+
 # Everything the bot writes goes through one writer (``Store._writes``), in one connection.
-_Write = _Turn | _Vote | _Audit | _DeliveryFailure
+_Write = _Turn | _Vote | _Audit | _DeliveryFailure | _Prune
 
 # Each entry migrates the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -319,6 +324,11 @@ class Store:
         """Record a moderator's change (who, when, what)."""
         await self._submit(_Audit(actor, action, detail))
 
+    async def prune(self, before: float) -> int:
+        """Delete turns logged before ``before`` (with their votes and delivery failures) and
+        conversations idle since then; return how many turns went."""
+        return await self._submit(_Prune(before))
+
     async def audit_log(self, limit: int = 20) -> list[tuple[float, str, str, str]]:
         """Return the latest audit entries, newest first."""
         sql = "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?"
@@ -445,6 +455,12 @@ def _write(db: sqlite3.Connection, item: _Write) -> int:
             (item.turn_id, item.user, item.vote, now),
         )
         return 1
+    if isinstance(item, _Prune):
+        old = "SELECT id FROM turns WHERE at < ?"
+        db.execute(f"DELETE FROM feedback WHERE turn_id IN ({old})", (item.before,))
+        db.execute(f"DELETE FROM delivery_failures WHERE turn_id IN ({old})", (item.before,))
+        db.execute("DELETE FROM conversations WHERE updated_at < ?", (item.before,))
+        return db.execute("DELETE FROM turns WHERE at < ?", (item.before,)).rowcount
     if isinstance(item, _Audit):
         db.execute(
             "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
