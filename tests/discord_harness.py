@@ -15,7 +15,7 @@ from typing import Any
 from bot.app import App, build_app
 from bot.discord.client import ArticleBot
 from bot.discord.runner import build_bot
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, FakeGuild
 from tests.helpers import ROOT
 
 Json = dict[str, Any]
@@ -76,27 +76,40 @@ async def running_bot(
     and traffic matched the spec."""
     async with FakeDiscord() as fake:
         with fake.patch_client():
-            app = await build_app(write_config(folder, fake, discord_settings))
-            bot = build_bot(app, guild_ready_timeout=0.01)
-            task = asyncio.create_task(bot.start(token))
-            ready = asyncio.create_task(bot.wait_until_ready())
-            try:
-                await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-                if task.done():
-                    task.result()
-                assert ready.done(), "the bot did not become ready"
-                running = Running(fake, bot, app, folder)
+            async with bot_on(fake, folder, discord_settings, token=token) as running:
                 yield running
-                if running.closed_on_purpose:
-                    await asyncio.wait_for(task, 10)  # ended, and without an error
-                else:
-                    assert not task.done(), f"the bot task ended: {task.exception()!r}"
-            finally:
-                ready.cancel()
-                await bot.close()
-                await asyncio.wait_for(task, 5)
-                await app.store.close()
         assert fake.spec_errors == []
+
+
+@asynccontextmanager
+async def bot_on(
+    fake: FakeDiscord, folder: Path, discord_settings: str = "", *, token: str = "test-token"
+) -> AsyncIterator[Running]:
+    """Start the bot in this process against an already running ``fake`` (several may share
+    one: e.g. ``shard_count: 2`` with ``shard_ids: [0]`` and ``[1]``); on exit check it lived.
+
+    Each gets its own App and database under ``folder``. Call inside ``fake.patch_client()``.
+    """
+    app = await build_app(write_config(folder, fake, discord_settings))
+    bot = build_bot(app, guild_ready_timeout=0.01)
+    task = asyncio.create_task(bot.start(token))
+    ready = asyncio.create_task(bot.wait_until_ready())
+    try:
+        await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()
+        assert ready.done(), "the bot did not become ready"
+        running = Running(fake, bot, app, folder)
+        yield running
+        if running.closed_on_purpose:
+            await asyncio.wait_for(task, 10)  # ended, and without an error
+        else:
+            assert not task.done(), f"the bot task ended: {task.exception()!r}"
+    finally:
+        ready.cancel()
+        await bot.close()
+        await asyncio.wait_for(task, 5)
+        await app.store.close()
 
 
 def quote_of(embed: Json) -> str:
@@ -115,9 +128,13 @@ def custom_ids(message: Json) -> list[str]:
     ]
 
 
-async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
-    """Run ``article-bot run`` against the fake (no file polling: reloads come from signals)."""
-    config = write_config(folder, fake, "  cooldown_burst: 100\n")
+async def start_bot(
+    folder: Path, fake: FakeDiscord, discord_settings: str = "", *, shard: int = 0
+) -> asyncio.subprocess.Process:
+    """Run ``article-bot run`` against the fake (no file polling: reloads come from signals);
+    return once it has identified as ``shard`` (give it ``shard_count``/``shard_ids`` in
+    ``discord_settings`` to run one of several shard processes)."""
+    config = write_config(folder, fake, "  cooldown_burst: 100\n" + discord_settings)
     config.write_text("reload_seconds: 0\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": "test-token"}
     proc = await asyncio.create_subprocess_exec(
@@ -132,17 +149,20 @@ async def start_bot(folder: Path, fake: FakeDiscord) -> asyncio.subprocess.Proce
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    link = fake.gateway.link(shard)
     for _ in range(300):
-        if fake.identify_count and fake.gateway.session is not None:  # connected to the gateway
+        if link.identify_count and link.session is not None:  # connected to the gateway
             return proc
         await asyncio.sleep(0.05)
     proc.kill()
-    raise AssertionError("the bot process did not connect to the fake")
+    raise AssertionError(f"the bot process did not connect to the fake as shard {shard}")
 
 
-async def ask(fake: FakeDiscord, text: str) -> dict[str, object]:
-    """Mention the bot and wait for the reply to that message."""
-    sent = await fake.send_message(fake.default_user, f"{fake.bot_user.mention} {text}")
+async def ask(fake: FakeDiscord, text: str, guild: FakeGuild | None = None) -> dict[str, object]:
+    """Mention the bot (in ``guild``'s ``#general``; default: the default guild's) and wait
+    for the reply to that message."""
+    mention = f"{fake.bot_user.mention} {text}"
+    sent = await fake.send_message(fake.default_user, mention, guild=guild)
     return await fake.wait_for_bot_message(
         lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"], timeout=10
     )

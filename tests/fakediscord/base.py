@@ -39,25 +39,37 @@ class FakeDiscordBase:
         bot_name: str = "FakeBot",
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
         validate: bool = True,
+        shards: int = 1,
     ) -> None:
-        self.world = World(bot_name)
+        self.world = World(bot_name, shard_count=shards, bot_permissions=bot_permissions)
         self.spec = load_spec(spec_path)
         self.gateway = Gateway(self.world, heartbeat_interval)
         self.rest = RestDispatcher(self.world, self.spec, validate=validate)
         self._routes = Routes(self.world, self.gateway)
         self._interactions = Interactions(self.world, self.gateway)
-        world = self.world
-        bot_role = self.add_role(bot_name, bot_permissions)
-        bot_role.managed, bot_role.bot_id = True, world.bot_user.id
-        world.guild.members[world.bot_user.id] = FakeMember(world.bot_user, [bot_role.id])
-        world.guild.members[world.owner.id] = FakeMember(world.owner)
-        self.channel = self.add_channel("general")
+        general = self.world.guild.channel_named("general")
+        assert general is not None
+        self.channel = general
         self.default_user = self.add_user("tester")
 
     @property
     def guild(self) -> FakeGuild:
-        """The guild."""
+        """The default guild (on shard 0)."""
         return self.world.guild
+
+    @property
+    def guilds(self) -> list[FakeGuild]:
+        """Every guild, the default one first."""
+        return list(self.world.guilds.values())
+
+    @property
+    def shard_count(self) -> int:
+        """How many shards the fake says the bot needs (``GET /gateway/bot``)."""
+        return self.world.shard_count
+
+    def shard_of(self, guild: FakeGuild | int) -> int:
+        """The shard that gets ``guild``'s events: ``(guild_id >> 22) % shard_count``."""
+        return self.world.shard_of(guild if isinstance(guild, int) else guild.id)
 
     @property
     def guild_id(self) -> int:
@@ -113,33 +125,55 @@ class FakeDiscordBase:
 
     @property
     def identify_count(self) -> int:
-        """How many times the bot sent IDENTIFY."""
+        """How many times the bot sent an accepted IDENTIFY (over all shards)."""
         return self.gateway.identify_count
 
     @property
     def resume_count(self) -> int:
-        """How many times the bot RESUMEd successfully."""
+        """How many times the bot RESUMEd successfully (over all shards)."""
         return self.gateway.resume_count
 
     @property
     def intents(self) -> int:
-        """The intents bitfield of the bot's current session."""
+        """The intents bitfield of shard 0's current session."""
         return self.gateway.intents
 
     # -- world building ----------------------------------------------------------------------
 
-    def add_channel(self, name: str, *, topic: str | None = None) -> FakeChannel:
-        """Create a text channel (CHANNEL_CREATE is sent if the bot is connected)."""
-        guild = self.world.guild
+    def add_guild(self, name: str, *, shard: int = 0) -> FakeGuild:
+        """Create a guild whose id lands on ``shard``, like :attr:`guild`: ``@everyone``, the bot
+        with its managed role, the owner, a ``general`` channel, and :attr:`default_user` as a
+        member. GUILD_CREATE is sent if that shard is connected (the bot joined it)."""
+        guild = self.world.new_guild(name, shard_id=shard)
+        guild.members[self.default_user.id] = FakeMember(self.default_user)
+        link = self.gateway.link(shard)
+        payload = p.guild_create_payload(self.world, guild, link.intents)
+        self.gateway.queue("GUILD_CREATE", payload, guild_id=guild.id)
+        return guild
+
+    def add_channel(
+        self, name: str, *, topic: str | None = None, guild: FakeGuild | None = None
+    ) -> FakeChannel:
+        """Create a text channel in ``guild`` (default: :attr:`guild`); CHANNEL_CREATE is sent
+        if the guild's shard is connected."""
+        guild = guild or self.world.guild
         channel = FakeChannel(self.world.new_id(), name, guild.id, position=len(guild.channels))
         channel.topic = topic
         guild.channels[channel.id] = channel
         self.gateway.queue("CHANNEL_CREATE", p.channel_payload(channel))
         return channel
 
-    def add_role(self, name: str, permissions: int = 0, *, mentionable: bool = False) -> FakeRole:
-        """Create a role (GUILD_ROLE_CREATE is sent if the bot is connected)."""
-        guild = self.world.guild
+    def add_role(
+        self,
+        name: str,
+        permissions: int = 0,
+        *,
+        mentionable: bool = False,
+        guild: FakeGuild | None = None,
+    ) -> FakeRole:
+        """Create a role in ``guild`` (default: :attr:`guild`); GUILD_ROLE_CREATE is sent if
+        the guild's shard is connected."""
+        guild = guild or self.world.guild
         role = FakeRole(
             self.world.new_id(), name, permissions, len(guild.roles), mentionable=mentionable
         )
@@ -149,12 +183,15 @@ class FakeDiscordBase:
         )
         return role
 
-    def add_user(self, name: str, bot: bool = False, *, join: bool = True) -> FakeUser:
-        """Create a user; by default it also joins the guild as a member without roles."""
+    def add_user(
+        self, name: str, bot: bool = False, *, join: bool = True, guild: FakeGuild | None = None
+    ) -> FakeUser:
+        """Create a user; by default it also joins ``guild`` (default: :attr:`guild`) as a
+        member without roles."""
         user = FakeUser(self.world.new_id(), name, bot=bot)
         self.world.users[user.id] = user
         if join:
-            self.add_member(user)
+            self.add_member(user, guild=guild)
         return user
 
     def add_member(
@@ -162,22 +199,26 @@ class FakeDiscordBase:
         user: FakeUser,
         roles: Iterable[FakeRole | str | int] = (),
         permissions: int | None = None,
+        *,
+        guild: FakeGuild | None = None,
     ) -> FakeMember:
-        """Make ``user`` a member (or update it) with ``roles`` (roles, ids, or names, created
-        if missing) and, if given, ``permissions`` granted through a personal role.
+        """Make ``user`` a member of ``guild`` (default: :attr:`guild`), or update it, with
+        ``roles`` (roles, ids, or names, created if missing) and, if given, ``permissions``
+        granted through a personal role.
 
         A moderator is e.g. ``add_member(user, permissions=0x20)`` (Manage Guild) or
         ``add_member(user, roles=["Moderator"])``.
         """
-        guild = self.world.guild
+        guild = guild or self.world.guild
         self.world.users[user.id] = user
         role_ids: list[int] = []
         for role in roles:
             if isinstance(role, str):
-                role = guild.role_named(role) or self.add_role(role)
+                role = guild.role_named(role) or self.add_role(role, guild=guild)
             role_ids.append(role if isinstance(role, int) else role.id)
         if permissions is not None:
-            role_ids.append(self.add_role(f"{user.name}-permissions", permissions).id)
+            personal = self.add_role(f"{user.name}-permissions", permissions, guild=guild)
+            role_ids.append(personal.id)
         existing = guild.members.get(user.id)
         member = existing or FakeMember(user)
         member.roles = list(dict.fromkeys([*member.roles, *role_ids]))

@@ -33,7 +33,7 @@ class CommandRoutes:
         if req.params["application_id"] != str(self.world.application_id):
             return Reply(403, p.error_body(50001, "Missing Access"))
         guild_id = req.params.get("guild_id")
-        if guild_id is not None and int(guild_id) != self.world.guild.id:
+        if guild_id is not None and int(guild_id) not in self.world.guilds:
             return Reply(403, p.error_body(50001, "Missing Access"))
         return None if guild_id is None else int(guild_id)
 

@@ -18,7 +18,7 @@ from .base import FakeDiscordBase
 from .gateway import FATAL_CLOSE_CODES
 from .rest import API_PREFIX, Fault
 from .results import InteractionResult
-from .state import FakeRole, FakeUser
+from .state import FakeGuild, FakeRole, FakeUser
 from .webhooks import InteractionRoutes
 
 __all__ = ["FakeDiscord"]
@@ -30,9 +30,11 @@ class FakeDiscord(FakeDiscordBase):
     """A loopback Discord (REST under ``/api/v10`` plus the gateway) for end-to-end tests.
 
     One guild with a ``#general`` text channel, the bot and a default ``tester`` member exist
-    from the start. Every request body and response body is checked against Discord's
-    OpenAPI description (unless built with ``validate=False``, as benchmarks do); problems land
-    in :attr:`spec_errors` instead of raising.
+    from the start; :meth:`add_guild` makes more. ``FakeDiscord(shards=N)`` serves N gateway
+    shards, each getting the events of the guilds it owns. Every request body and response
+    body is checked against Discord's OpenAPI description (unless built with
+    ``validate=False``, as benchmarks do); problems land in :attr:`spec_errors` instead of
+    raising.
     """
 
     _runner: web.AppRunner | None = None
@@ -113,20 +115,26 @@ class FakeDiscord(FakeDiscordBase):
         role_mentions: Sequence[FakeRole | int] = (),
         *,
         reply_to: Json | None = None,
+        guild: FakeGuild | None = None,
     ) -> Json:
-        """Post a message as ``author`` and dispatch MESSAGE_CREATE; returns the full message.
+        """Post a message as ``author`` in ``channel_id`` (default: ``guild``'s ``#general``, or
+        the default guild's) and dispatch MESSAGE_CREATE to the shard owning its guild; returns
+        the full message.
 
         ``<@id>``/``<@&id>`` mentions in ``content`` are added to ``mentions``/``role_mentions``.
         """
         world = self.world
-        channel_id = channel_id or self.channel_id
-        if world.guild.members.get(author.id) is None:
-            raise ValueError(f"{author.name} is not a guild member")
-        if channel_id not in world.guild.channels:
+        channel_id = channel_id or self._general_id(guild)
+        in_guild = world.guild_of(channel_id)
+        if in_guild is None:
             raise ValueError(f"unknown channel {channel_id}")
-        if self.gateway.session is None:
-            raise RuntimeError("the bot has not identified with the fake gateway yet")
-        users, roles, _ = m.resolve_mentions(world, content, {"parse": ["users", "roles"]}, None, 0)
+        if in_guild.members.get(author.id) is None:
+            raise ValueError(f"{author.name} is not a member of {in_guild.name}")
+        shard = world.shard_of(in_guild.id)
+        if self.gateway.link(shard).session is None:
+            raise RuntimeError(f"the bot has not identified with the fake gateway as shard {shard}")
+        parse = {"parse": ["users", "roles"]}
+        users, roles, _ = m.resolve_mentions(world, in_guild, content, parse, None, 0)
         users += [u for u in mentions if u not in users]
         role_ids = [r if isinstance(r, int) else r.id for r in role_mentions]
         role_ids += [r for r in roles if r not in role_ids]
@@ -145,6 +153,12 @@ class FakeDiscord(FakeDiscordBase):
         world.messages[int(message["id"])] = message
         await self._routes.echo(message)
         return message
+
+    def _general_id(self, guild: FakeGuild | None) -> int:
+        general = guild.channel_named("general") if guild is not None else self.channel
+        if general is None:
+            raise ValueError(f"{guild.name if guild else 'the guild'} has no #general channel")
+        return general.id
 
     async def wait_for_bot_message(
         self, predicate: Callable[[Json], bool] | None = None, timeout: float = 5.0
@@ -165,15 +179,17 @@ class FakeDiscord(FakeDiscordBase):
         user: FakeUser | None = None,
         channel_id: int | None = None,
         *,
+        guild: FakeGuild | None = None,
         timeout: float = 3.0,
     ) -> InteractionResult:
-        """Invoke a synced slash command; ``name`` may be "group sub" or nest dicts in options."""
+        """Invoke a synced slash command in ``channel_id`` (default: ``guild``'s ``#general``, or
+        the default guild's); ``name`` may be "group sub" or nest dicts in options."""
         return await self._interactions.command(
             2,
             name,
             options,
             user or self.default_user,
-            channel_id or self.channel_id,
+            channel_id or self._general_id(guild),
             None,
             timeout,
         )
@@ -185,11 +201,14 @@ class FakeDiscord(FakeDiscordBase):
         focused: str,
         user: FakeUser | None = None,
         *,
+        guild: FakeGuild | None = None,
         timeout: float = 3.0,
     ) -> list[Json]:
-        """Ask for autocomplete choices while ``focused`` holds ``options[focused]`` as typed."""
+        """Ask for autocomplete choices while ``focused`` holds ``options[focused]`` as typed
+        (in ``guild``'s ``#general``; default: the default guild's)."""
+        channel_id = self._general_id(guild)
         result = await self._interactions.command(
-            4, name, options, user or self.default_user, self.channel_id, focused, timeout
+            4, name, options, user or self.default_user, channel_id, focused, timeout
         )
         return result.choices
 
@@ -202,7 +221,8 @@ class FakeDiscord(FakeDiscordBase):
         values: Sequence[str] | None = None,
         timeout: float = 3.0,
     ) -> InteractionResult:
-        """Press a button (or pick select ``values``) on a message the bot sent."""
+        """Press a button (or pick select ``values``) on a message the bot sent (in whichever
+        guild; the interaction goes to the shard owning it)."""
         user = user or self.default_user
         return await self._interactions.click(message, custom_id, user, values, timeout)
 
@@ -220,35 +240,40 @@ class FakeDiscord(FakeDiscordBase):
 
     # -- gateway and REST faults ---------------------------------------------------------------
 
-    async def send_reconnect(self, *, wait: bool = True, timeout: float = 5.0) -> None:
-        """Send op 7 RECONNECT; by default wait until the bot has resumed (or re-identified)."""
-        before = self.gateway.counts()
-        await self.gateway.send_op(7)
+    async def send_reconnect(
+        self, *, shard: int = 0, wait: bool = True, timeout: float = 5.0
+    ) -> None:
+        """Send op 7 RECONNECT to ``shard``; by default wait until it has resumed (or
+        re-identified)."""
+        before = self.gateway.counts(shard)
+        await self.gateway.send_op(7, shard=shard)
         if wait:
-            await self.gateway.wait_reconnect(before, timeout)
+            await self.gateway.wait_reconnect(before, timeout, shard)
 
     async def invalidate_session(
-        self, resumable: bool, *, wait: bool = True, timeout: float = 5.0
+        self, resumable: bool, *, shard: int = 0, wait: bool = True, timeout: float = 5.0
     ) -> None:
-        """Send op 9; if not ``resumable`` the session is forgotten and the bot re-identifies."""
-        before = self.gateway.counts()
-        if not resumable and self.gateway.session is not None:
-            self.gateway.session.valid = False
-        await self.gateway.send_op(9, resumable)
+        """Send op 9 to ``shard``; if not ``resumable`` its session is forgotten and the bot
+        re-identifies that shard."""
+        before = self.gateway.counts(shard)
+        session = self.gateway.link(shard).session
+        if not resumable and session is not None:
+            session.valid = False
+        await self.gateway.send_op(9, resumable, shard=shard)
         if wait:
-            await self.gateway.wait_reconnect(before, timeout)
+            await self.gateway.wait_reconnect(before, timeout, shard)
 
     async def close_socket(
-        self, code: int = 4000, *, wait: bool | None = None, timeout: float = 5.0
+        self, code: int = 4000, *, shard: int = 0, wait: bool | None = None, timeout: float = 5.0
     ) -> None:
-        """Close the bot's websocket with ``code`` (4000 → resume); waits for the reconnect
-        unless the code is fatal for discord.py (e.g. 4004) or ``wait=False``."""
-        before = self.gateway.counts()
-        await self.gateway.close_socket(code)
+        """Close ``shard``'s websocket with ``code`` (4000 → resume); waits for that shard's
+        reconnect unless the code is fatal for discord.py (e.g. 4004) or ``wait=False``."""
+        before = self.gateway.counts(shard)
+        await self.gateway.close_socket(code, shard=shard)
         if wait is None:
             wait = code not in FATAL_CLOSE_CODES
         if wait:
-            await self.gateway.wait_reconnect(before, timeout)
+            await self.gateway.wait_reconnect(before, timeout, shard)
 
     def fail_next(
         self,

@@ -11,7 +11,7 @@ from typing import Any
 from . import payloads as p
 from .gateway import Gateway
 from .results import InteractionResult
-from .state import FakeChannel, FakeRole, FakeUser, InteractionRecord, World
+from .state import FakeChannel, FakeGuild, FakeRole, FakeUser, InteractionRecord, World
 
 __all__ = ["Interactions"]
 
@@ -48,23 +48,25 @@ class Interactions:
         self, itype: int, user: FakeUser, channel_id: int, **meta: Any
     ) -> InteractionRecord:
         world = self.world
-        if user.id not in world.guild.members:
-            raise ValueError(f"{user.name} is not a member of the guild (use add_user/add_member)")
-        if channel_id not in world.guild.channels:
+        guild = world.guild_of(channel_id)
+        if guild is None:
             raise ValueError(f"unknown channel {channel_id}")
+        if user.id not in guild.members:
+            problem = f"{user.name} is not a member of {guild.name} (use add_user/add_member)"
+            raise ValueError(problem)
         iid = world.new_id()
         metadata: Json = {
             "id": str(iid),
             "type": itype,
             "user": p.user_payload(user),
-            "authorizing_integration_owners": {"0": str(world.guild.id)},
+            "authorizing_integration_owners": {"0": str(guild.id)},
             **meta,
         }
         token = f"itok.{iid}.{secrets.token_hex(8)}"
         return InteractionRecord(iid, token, itype, user, channel_id, metadata)
 
     def _payload(self, record: InteractionRecord, data: Json) -> Json:
-        world, guild = self.world, self.world.guild
+        world, guild = self.world, self.world.guild_at(record.channel_id)
         channel = guild.channels[record.channel_id]
         perms = str(guild.permissions_for(record.user.id))
         payload: Json = {
@@ -98,8 +100,9 @@ class Interactions:
     async def _send(
         self, record: InteractionRecord, data: Json, timeout: float
     ) -> InteractionResult:
-        if self.gateway.session is None:
-            raise RuntimeError("the bot has not identified with the fake gateway yet")
+        shard = self.world.shard_of(self.world.guild_at(record.channel_id).id)
+        if self.gateway.link(shard).session is None:
+            raise RuntimeError(f"the bot has not identified with the fake gateway as shard {shard}")
         self.world.interactions[record.token] = record
         await self.gateway.dispatch("INTERACTION_CREATE", self._payload(record, data))
         try:
@@ -111,9 +114,9 @@ class Interactions:
         message = self.world.messages.get(record.response_message_id or 0)
         return InteractionResult(record, copy.deepcopy(message) if message else None)
 
-    def find_command(self, name: str) -> Json:
-        """A synced chat-input command by name (guild commands shadow global ones)."""
-        for scope in (self.world.guild.id, None):
+    def find_command(self, name: str, guild: FakeGuild | None = None) -> Json:
+        """A synced chat-input command by name (``guild``'s commands shadow global ones)."""
+        for scope in ((guild or self.world.guild).id, None):
             command = self.world.commands.get(scope, {}).get((1, name))
             if command is not None:
                 return command
@@ -138,8 +141,8 @@ class Interactions:
             raise ValueError(f"option {name!r}: {value!r} is out of range [{low}, {high}]")
         return value
 
-    def _value(self, spec: Json, value: Any, resolved: dict[str, Json]) -> Any:
-        otype, name, guild = spec["type"], spec["name"], self.world.guild
+    def _value(self, spec: Json, value: Any, resolved: dict[str, Json], guild: FakeGuild) -> Any:
+        otype, name = spec["type"], spec["name"]
         if otype in _SCALARS:
             return self._scalar(spec, value)
         if not isinstance(value, _ENTITIES.get(otype, ())):
@@ -168,8 +171,11 @@ class Interactions:
         values: Mapping[str, Any],
         resolved: dict[str, Json],
         focused: str | None = None,
+        guild: FakeGuild | None = None,
     ) -> list[Json]:
-        """Turn ``{"name": value}`` (nested dicts for subcommands) into interaction options."""
+        """Turn ``{"name": value}`` (nested dicts for subcommands) into interaction options;
+        members and permissions in ``resolved`` are those of ``guild`` (default: the default)."""
+        guild = guild or self.world.guild
         by_name = {s["name"]: s for s in specs}
         out: list[Json] = []
         for name, value in values.items():
@@ -177,7 +183,9 @@ class Interactions:
             if spec is None:
                 raise ValueError(f"unknown option {name!r} (known: {sorted(by_name)})")
             if spec["type"] in (1, 2):
-                nested = self.build_options(spec.get("options") or [], value, resolved, focused)
+                nested = self.build_options(
+                    spec.get("options") or [], value, resolved, focused, guild
+                )
                 out.append({"type": spec["type"], "name": name, "options": nested})
             elif name == focused:
                 out.append(
@@ -188,7 +196,7 @@ class Interactions:
                     {
                         "type": spec["type"],
                         "name": name,
-                        "value": self._value(spec, value, resolved),
+                        "value": self._value(spec, value, resolved, guild),
                     }
                 )
         missing = [s["name"] for s in specs if s.get("required") and s["name"] not in values]
@@ -214,14 +222,11 @@ class Interactions:
         values: Mapping[str, Any] = dict(options or {})
         for sub in reversed(subs):
             values = {sub: values}
-        command = self.find_command(top)
+        guild = self.world.guild_at(channel_id)
+        command = self.find_command(top, guild)
         resolved: dict[str, Json] = {}
-        data: Json = {
-            "id": command["id"],
-            "name": top,
-            "type": 1,
-            "options": self.build_options(command.get("options") or [], values, resolved, focused),
-        }
+        built = self.build_options(command.get("options") or [], values, resolved, focused, guild)
+        data: Json = {"id": command["id"], "name": top, "type": 1, "options": built}
         if resolved:
             data["resolved"] = resolved
         if "guild_id" in command:

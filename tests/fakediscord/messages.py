@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .payloads import member_payload, strip_none, user_payload
-from .state import MENTION_EVERYONE, FakeUser, World, utcnow_iso
+from .state import MENTION_EVERYONE, FakeGuild, FakeUser, World, utcnow_iso
 
 Json = dict[str, Any]
 
@@ -52,12 +52,14 @@ def normalize_embeds(embeds: Iterable[Json] | None) -> list[Json]:
 
 def resolve_mentions(
     world: World,
+    guild: FakeGuild,
     content: str,
     allowed: Json | None,
     replied_to: FakeUser | None,
     author_id: int,
 ) -> tuple[list[FakeUser], list[int], bool]:
-    """Apply ``allowed_mentions`` to content like Discord: (users, role ids, mention_everyone)."""
+    """Apply ``allowed_mentions`` to content posted in ``guild`` like Discord: (users, role
+    ids, mention_everyone)."""
     parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse") or [])
     explicit_users = {int(u) for u in (allowed or {}).get("users") or []}
     explicit_roles = {int(r) for r in (allowed or {}).get("roles") or []}
@@ -72,12 +74,12 @@ def resolve_mentions(
     roles = [
         int(r)
         for r in dict.fromkeys(_ROLE_MENTION.findall(content))
-        if int(r) in world.guild.roles and ("roles" in parse or int(r) in explicit_roles)
+        if int(r) in guild.roles and ("roles" in parse or int(r) in explicit_roles)
     ]
     everyone = (
         "everyone" in parse
         and ("@everyone" in content or "@here" in content)
-        and bool(world.guild.permissions_for(author_id) & MENTION_EVERYONE)
+        and bool(guild.permissions_for(author_id) & MENTION_EVERYONE)
     )
     return users, roles, everyone
 
@@ -119,11 +121,12 @@ def message_payload(
         "flags": flags,
     }
     if reference is not None:
+        guild = world.guild_at(int(reference["channel_id"]))
         data["message_reference"] = {
             "type": 0,
             "message_id": reference["id"],
             "channel_id": reference["channel_id"],
-            "guild_id": str(world.guild.id),
+            "guild_id": str(guild.id),
         }
         data["referenced_message"] = {
             k: v for k, v in reference.items() if k not in ("referenced_message", "member")
@@ -138,7 +141,7 @@ def gateway_message(world: World, message: Json, intents: int) -> Json:
     A shallow copy: only top-level keys and the mention objects are changed here, and the
     gateway encodes the data as soon as it is dispatched.
     """
-    guild = world.guild
+    guild = world.guild_at(int(message["channel_id"]))
     data = dict(message)
     data["mentions"] = [dict(mention) for mention in message["mentions"]]
     data["guild_id"] = str(guild.id)

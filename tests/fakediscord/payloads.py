@@ -97,11 +97,10 @@ def channel_payload(channel: FakeChannel) -> Json:
     }
 
 
-def guild_create_payload(world: World, intents: int) -> Json:
+def guild_create_payload(world: World, guild: FakeGuild, intents: int) -> Json:
     """GUILD_CREATE data. Like Discord, all members are listed only with the GUILD_MEMBERS
     intent (bit 1), so with it ``member_count == len(members)`` and discord.py does not wait
     for member chunks; without it only the bot is listed (and discord.py does not chunk)."""
-    guild = world.guild
     members = list(guild.members.values())
     if not intents & (1 << 1):
         members = [m for m in members if m.user.id == world.bot_user.id]
@@ -149,6 +148,26 @@ def guild_create_payload(world: World, intents: int) -> Json:
     }
 
 
+def members_chunk(guild: FakeGuild, request: Json) -> Json:
+    """GUILD_MEMBERS_CHUNK answering an op 8 ``request`` (by ``user_ids`` or name prefix)."""
+    ids = {int(i) for i in request.get("user_ids") or []}
+    query = (request.get("query") or "").lower()
+    members = [
+        member_payload(guild, m)
+        for m in guild.members.values()
+        if (not ids or m.user.id in ids) and m.user.name.lower().startswith(query)
+    ]
+    chunk: Json = {
+        "guild_id": str(guild.id),
+        "members": members,
+        "chunk_index": 0,
+        "chunk_count": 1,
+    }
+    if request.get("nonce"):
+        chunk["nonce"] = request["nonce"]
+    return chunk
+
+
 def me_payload(world: World) -> Json:
     """GET /users/@me for the bot."""
     return {
@@ -181,7 +200,7 @@ def application_payload(world: World) -> Json:
         "interactions_endpoint_url": None,
         "role_connections_verification_url": None,
         "owner": user_payload(world.owner),
-        "approximate_guild_count": 1,
+        "approximate_guild_count": len(world.guilds),
         "approximate_user_install_count": 0,
         "approximate_user_authorization_count": 0,
         "explicit_content_filter": 0,
@@ -190,16 +209,18 @@ def application_payload(world: World) -> Json:
     }
 
 
-def ready_payload(world: World, session_id: str, resume_url: str) -> Json:
-    """READY data."""
+def ready_payload(
+    world: World, session_id: str, resume_url: str, shard: tuple[int, int], guilds: list[FakeGuild]
+) -> Json:
+    """READY data for one shard ``(shard_id, shard_count)``, listing the ``guilds`` it owns."""
     return {
         "v": 10,
         "user": {**me_payload(world), "bot": True},
-        "guilds": [{"id": str(world.guild.id), "unavailable": True}],
+        "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": resume_url,
-        "shard": [0, 1],
+        "shard": list(shard),
         "application": {"id": str(world.application_id), "flags": 0},
         "private_channels": [],
         "relationships": [],

@@ -42,7 +42,8 @@ class Routes:
 
         async def gateway_bot(_: Request) -> Reply:
             limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-            return Reply(200, {"url": gateway_url, "shards": 1, "session_start_limit": limit})
+            shards = self.world.shard_count
+            return Reply(200, {"url": gateway_url, "shards": shards, "session_start_limit": limit})
 
         async def typing(req: Request) -> Reply:
             return NO_CONTENT if self.channel(req) else UNKNOWN_CHANNEL
@@ -65,8 +66,8 @@ class Routes:
     # -- helpers shared with the interaction routes ------------------------------------------
 
     def channel(self, req: Request) -> FakeChannel | None:
-        """The channel named by the ``channel_id`` path parameter."""
-        return self.world.guild.channels.get(int(req.params["channel_id"]))
+        """The channel (of any guild) named by the ``channel_id`` path parameter."""
+        return self.world.channel(int(req.params["channel_id"]))
 
     def _attachments(self, body: Json, files: list[tuple[str, str, bytes]], channel_id: int) -> Any:
         uploaded = {name: (filename, data) for name, filename, data in files}
@@ -110,8 +111,9 @@ class Routes:
         world = self.world
         replied = world.users.get(int(reference["author"]["id"])) if reference else None
         allowed = body.get("allowed_mentions")
+        guild = world.guild_at(channel_id)
         users, roles, everyone = m.resolve_mentions(
-            world, content, allowed, replied, world.bot_user.id
+            world, guild, content, allowed, replied, world.bot_user.id
         )
         return m.message_payload(
             world,
@@ -152,8 +154,13 @@ class Routes:
     async def echo(self, message: Json, event: str = "MESSAGE_CREATE") -> None:
         """Send a message event to the bot unless the message is ephemeral."""
         if not message["flags"] & m.EPHEMERAL:
-            data = m.gateway_message(self.world, message, self.gateway.intents)
+            data = m.gateway_message(self.world, message, self.intents_for(message))
             await self.gateway.dispatch(event, data)
+
+    def intents_for(self, message: Json) -> int:
+        """The intents of the shard that gets events of ``message``'s guild."""
+        guild = self.world.guild_at(int(message["channel_id"]))
+        return self.gateway.link(self.world.shard_of(guild.id)).intents
 
     def apply_edit(self, message: Json, body: Json) -> None:
         """Apply an edit body to a stored message in place."""
@@ -161,8 +168,9 @@ class Routes:
             message["content"] = body["content"] or ""
             allowed = body.get("allowed_mentions")
             bot_id = self.world.bot_user.id
+            guild = self.world.guild_at(int(message["channel_id"]))
             users, roles, _ = m.resolve_mentions(
-                self.world, message["content"], allowed, None, bot_id
+                self.world, guild, message["content"], allowed, None, bot_id
             )
             message["mentions"] = [p.user_payload(u) for u in users]
             message["mention_roles"] = [str(r) for r in roles]
@@ -182,10 +190,11 @@ class Routes:
         """Delete a stored message and tell the bot."""
         self.world.messages.pop(int(message["id"]), None)
         if not message["flags"] & m.EPHEMERAL:
+            guild = self.world.guild_at(int(message["channel_id"]))
             data = {
                 "id": message["id"],
                 "channel_id": message["channel_id"],
-                "guild_id": str(self.world.guild.id),
+                "guild_id": str(guild.id),
             }
             await self.gateway.dispatch("MESSAGE_DELETE", data)
 
@@ -223,7 +232,8 @@ class Routes:
         channel = self.channel(req)
         if channel is None:
             return UNKNOWN_CHANNEL
-        if not self.world.guild.permissions_for(self.world.bot_user.id) & SEND_MESSAGES:
+        guild = self.world.guilds[channel.guild_id]
+        if not guild.permissions_for(self.world.bot_user.id) & SEND_MESSAGES:
             return Reply(403, p.error_body(50013, "Missing Permissions"))
         body: Json = req.json or {}
         ref, target = body.get("message_reference"), None

@@ -1,13 +1,13 @@
-"""In-memory model of the fake Discord: snowflakes, users, the guild, messages, commands."""
+"""In-memory model of the fake Discord: snowflakes, users, guilds, messages, commands."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from .snowflakes import SnowflakeGenerator, utcnow_iso
 
 __all__ = [
     "ADMINISTRATOR",
@@ -27,8 +27,6 @@ __all__ = [
     "World",
     "utcnow_iso",
 ]
-
-DISCORD_EPOCH_MS = 1_420_070_400_000
 
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
@@ -53,24 +51,6 @@ DEFAULT_EVERYONE_PERMISSIONS = (
     | USE_APPLICATION_COMMANDS
 )
 DEFAULT_BOT_PERMISSIONS = DEFAULT_EVERYONE_PERMISSIONS | SEND_MESSAGES_IN_THREADS
-
-
-def utcnow_iso() -> str:
-    """The current time as Discord formats timestamps."""
-    return datetime.datetime.now(datetime.UTC).isoformat()
-
-
-class SnowflakeGenerator:
-    """Strictly increasing, time-based snowflakes (so ``created_at`` is sensible)."""
-
-    def __init__(self) -> None:
-        self._last = 0
-
-    def next(self) -> int:
-        """Return a new snowflake."""
-        candidate = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
-        self._last = max(candidate, self._last + 1)
-        return self._last
 
 
 @dataclass(eq=False)
@@ -135,7 +115,7 @@ class FakeMember:
 
 @dataclass(eq=False)
 class FakeGuild:
-    """The guild, with its roles, channels and members."""
+    """A guild, with its roles, channels and members."""
 
     id: int
     name: str
@@ -161,6 +141,10 @@ class FakeGuild:
     def role_named(self, name: str) -> FakeRole | None:
         """Find a role by name."""
         return next((r for r in self.roles.values() if r.name == name), None)
+
+    def channel_named(self, name: str) -> FakeChannel | None:
+        """Find a channel by name (every guild starts with ``general``)."""
+        return next((c for c in self.channels.values() if c.name == name), None)
 
 
 class RequestRecord(NamedTuple):
@@ -198,17 +182,29 @@ class InteractionRecord:
 
 
 class World:
-    """Everything the fake knows; shared by the REST routes, the gateway and the test API."""
+    """Everything the fake knows; shared by the REST routes, the gateway and the test API.
 
-    def __init__(self, bot_name: str = "FakeBot") -> None:
+    ``guild`` is the default guild (on shard 0); ``guilds`` holds it and any added later.
+    """
+
+    def __init__(
+        self,
+        bot_name: str = "FakeBot",
+        *,
+        shard_count: int = 1,
+        bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+    ) -> None:
+        if shard_count < 1:
+            raise ValueError(f"shard_count must be at least 1, not {shard_count}")
+        self.shard_count = shard_count
+        self.bot_permissions = bot_permissions
         self.snowflakes = SnowflakeGenerator()
         self.application_id = self.snowflakes.next()
         self.bot_user = FakeUser(self.application_id, bot_name, bot=True)
         self.owner = FakeUser(self.snowflakes.next(), "guild-owner")
         self.users: dict[int, FakeUser] = {u.id: u for u in (self.bot_user, self.owner)}
-        gid = self.snowflakes.next()
-        self.guild = FakeGuild(gid, "Fake Guild", owner_id=self.owner.id)
-        self.guild.roles[gid] = FakeRole(gid, "@everyone", DEFAULT_EVERYONE_PERMISSIONS)
+        self.guilds: dict[int, FakeGuild] = {}
+        self.guild = self.new_guild("Fake Guild", shard_id=0)
         self.messages: dict[int, dict[str, Any]] = {}
         self.commands: dict[int | None, dict[tuple[int, str], dict[str, Any]]] = {}
         self.command_ids: dict[tuple[int | None, str, int], int] = {}
@@ -224,6 +220,44 @@ class World:
     def new_id(self) -> int:
         """A fresh snowflake."""
         return self.snowflakes.next()
+
+    def new_guild(self, name: str, *, shard_id: int) -> FakeGuild:
+        """A guild on ``shard_id`` with ``@everyone``, the bot (and its managed role), the
+        owner and a ``general`` text channel; no gateway event is sent here."""
+        if not 0 <= shard_id < self.shard_count:
+            raise ValueError(f"shard {shard_id} is not one of the {self.shard_count} shard(s)")
+        gid = self.snowflakes.next_on_shard(shard_id, self.shard_count)
+        guild = FakeGuild(gid, name, owner_id=self.owner.id)
+        guild.roles[gid] = FakeRole(gid, "@everyone", DEFAULT_EVERYONE_PERMISSIONS)
+        bot_role = FakeRole(self.new_id(), self.bot_user.name, self.bot_permissions, 1)
+        bot_role.managed, bot_role.bot_id = True, self.bot_user.id
+        guild.roles[bot_role.id] = bot_role
+        guild.members[self.bot_user.id] = FakeMember(self.bot_user, [bot_role.id])
+        guild.members[self.owner.id] = FakeMember(self.owner)
+        general = FakeChannel(self.new_id(), "general", gid)
+        guild.channels[general.id] = general
+        self.guilds[gid] = guild
+        return guild
+
+    def shard_of(self, guild_id: int | None) -> int:
+        """The shard whose connection gets a guild's events (Discord's rule); DMs: shard 0."""
+        return 0 if guild_id is None else (guild_id >> 22) % self.shard_count
+
+    def guild_of(self, channel_id: int) -> FakeGuild | None:
+        """The guild a channel belongs to, or ``None`` for an unknown channel."""
+        for guild in self.guilds.values():
+            if channel_id in guild.channels:
+                return guild
+        return None
+
+    def guild_at(self, channel_id: int) -> FakeGuild:
+        """The guild of a channel the fake made (messages and interactions name only those)."""
+        return self.guild_of(channel_id) or self.guild
+
+    def channel(self, channel_id: int) -> FakeChannel | None:
+        """A channel of any guild by id."""
+        guild = self.guild_of(channel_id)
+        return None if guild is None else guild.channels[channel_id]
 
     def record_error(self, method: str, path: str, message: str) -> None:
         """Record a spec violation or protocol problem for the test to assert on."""

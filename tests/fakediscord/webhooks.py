@@ -109,7 +109,8 @@ class InteractionRoutes:
         if req.query.get("with_response") not in _TRUE:
             return Reply(204)
         interaction: Json = {"id": str(record.id), "type": record.type}
-        interaction.update(channel_id=str(record.channel_id), guild_id=str(world.guild.id))
+        guild = world.guild_at(record.channel_id)
+        interaction.update(channel_id=str(record.channel_id), guild_id=str(guild.id))
         if record.response_message_id is not None and ctype in (4, 5):
             original = world.messages[record.response_message_id]
             interaction["response_message_id"] = str(record.response_message_id)
