@@ -33,6 +33,9 @@ from bot.store.records import (
     UnansweredQuestion,
     Usage,
     fold_usage,
+    stats_from,
+    turn_from_row,
+    unanswered_from_row,
     usage_window,
 )
 from bot.store.url import redact_url, secrets_in
@@ -209,24 +212,17 @@ class PostgresStore:
 
     async def _turn_rows(self, tail: str, *params: object) -> list[TurnRecord]:
         rows = await self._pool.fetch(f"SELECT {TURN_COLUMNS} FROM turns {tail}", *params)
-        return [
-            TurnRecord(
-                ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]), bool(r[8])
-            )
-            for r in rows
-        ]
+        return [turn_from_row(tuple(r)) for r in rows]
 
     async def unanswered(self, limit: int = 10) -> list[UnansweredQuestion]:
         """Return questions that got no answer, most frequent first."""
         sql = (
             "SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section), max(id)"
-            " FROM turns WHERE NOT answered AND kind IN ('off_topic','not_in_article','ambiguous')"
+            " FROM turns WHERE NOT answered AND kind = ANY($2::text[])"
             " GROUP BY q ORDER BY n DESC, max(at) DESC LIMIT $1"
         )
-        rows = await self._pool.fetch(sql, limit)
-        return [
-            UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3], int(r[4])) for r in rows
-        ]
+        rows = await self._pool.fetch(sql, limit, list(UNANSWERED_KINDS))
+        return [unanswered_from_row(tuple(r)) for r in rows]
 
     async def usage(self, days: int = 30, now: float | None = None) -> Usage:
         """Return questions per section and per day (answered, unanswered, off-topic) over the
@@ -252,22 +248,13 @@ class PostgresStore:
             "SELECT section, count(*) FROM turns WHERE answered AND section IS NOT NULL"
             " GROUP BY section ORDER BY count(*) DESC, section"
         )
-        table = dict(
-            await self._pairs(
-                "SELECT 'up', count(*) FROM feedback WHERE vote=1 UNION ALL"
-                " SELECT 'down', count(*) FROM feedback WHERE vote=-1 UNION ALL"
-                " SELECT 'unanswered', count(*) FROM turns WHERE NOT answered UNION ALL"
-                " SELECT 'turns', count(*) FROM turns"
-            )
+        counts = await self._pairs(
+            "SELECT 'up', count(*) FROM feedback WHERE vote=1 UNION ALL"
+            " SELECT 'down', count(*) FROM feedback WHERE vote=-1 UNION ALL"
+            " SELECT 'unanswered', count(*) FROM turns WHERE NOT answered UNION ALL"
+            " SELECT 'turns', count(*) FROM turns"
         )
-        return Stats(
-            tuple(by_intent),
-            tuple(by_section),
-            table["up"],
-            table["down"],
-            table["unanswered"],
-            table["turns"],
-        )
+        return stats_from(by_intent, by_section, dict(counts))
 
     async def _pairs(self, sql: str) -> list[tuple[str, int]]:
         return [(str(a), int(b)) for a, b in await self._pool.fetch(sql)]

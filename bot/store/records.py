@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,33 @@ def fold_usage(days: int, first: date, rows: Iterable[tuple[date, str | None, st
     )
     by_section = tuple(sorted(sections.items(), key=lambda pair: (-pair[1], pair[0])))
     return Usage(days, by_section, per_day)
+
+
+# Rows to records, the same for every backend (each backend's SQL selects these columns in order).
+
+
+def turn_from_row(r: Sequence[Any]) -> TurnRecord:
+    """A turn from (guild, channel, user, question, kind, intent, section, score, answered)."""
+    key = ConversationKey(r[0], r[1], r[2])
+    return TurnRecord(key, r[3], r[4], r[5], r[6], float(r[7]), bool(r[8]))
+
+
+def unanswered_from_row(r: Sequence[Any]) -> UnansweredQuestion:
+    """An unanswered question from (question, times, last asked, section, last turn id)."""
+    return UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3], int(r[4]))
+
+
+def stats_from(
+    by_intent: Sequence[tuple[str, int]],
+    by_section: Sequence[tuple[str, int]],
+    counts: Mapping[str, int],
+) -> Stats:
+    """Stats from the answer counts and the ``up``/``down``/``unanswered``/``turns`` totals."""
+    return Stats(
+        tuple(by_intent),
+        tuple(by_section),
+        counts["up"],
+        counts["down"],
+        counts["unanswered"],
+        counts["turns"],
+    )

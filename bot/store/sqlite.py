@@ -32,6 +32,9 @@ from bot.store.records import (
     UnansweredQuestion,
     Usage,
     fold_usage,
+    stats_from,
+    turn_from_row,
+    unanswered_from_row,
     usage_window,
 )
 from bot.store.writer import GroupCommitThread, InlineWriter
@@ -259,26 +262,17 @@ class Store:
             f" FROM turns {tail}"
         )
         async with self._db.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
-        return [
-            TurnRecord(
-                ConversationKey(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], float(r[7]), bool(r[8])
-            )
-            for r in rows
-        ]
+            return [turn_from_row(r) for r in await cursor.fetchall()]
 
     async def unanswered(self, limit: int = 10) -> list[UnansweredQuestion]:
         """Return questions that got no answer, most frequent first."""
         sql = (
             "SELECT lower(trim(question)) AS q, count(*) AS n, max(at), max(section), max(id)"
-            " FROM turns WHERE answered=0 AND kind IN ('off_topic','not_in_article','ambiguous')"
+            f" FROM turns WHERE answered=0 AND kind IN {UNANSWERED_KINDS!r}"
             " GROUP BY q ORDER BY n DESC, max(at) DESC LIMIT ?"
         )
         async with self._db.execute(sql, (limit,)) as cursor:
-            rows = await cursor.fetchall()
-        return [
-            UnansweredQuestion(str(r[0]), int(r[1]), float(r[2]), r[3], int(r[4])) for r in rows
-        ]
+            return [unanswered_from_row(r) for r in await cursor.fetchall()]
 
     async def stats(self) -> Stats:
         """Return answers per intent and section, feedback totals and the unanswered count."""
@@ -296,15 +290,7 @@ class Store:
             " SELECT 'unanswered', count(*) FROM turns WHERE answered=0 UNION ALL"
             " SELECT 'turns', count(*) FROM turns"
         )
-        table = dict(counts)
-        return Stats(
-            tuple(by_intent),
-            tuple(by_section),
-            table["up"],
-            table["down"],
-            table["unanswered"],
-            table["turns"],
-        )
+        return stats_from(by_intent, by_section, dict(counts))
 
     async def _pairs(self, sql: str, params: Sequence[object] = ()) -> list[tuple[str, int]]:
         async with self._db.execute(sql, params) as cursor:
