@@ -71,7 +71,9 @@ def fresh(script: str) -> tuple[object, str]:
     return json.loads(done.stdout.splitlines()[-1]), done.stderr
 
 
-def cli(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, stdin: str = "", cwd: Path = ROOT, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run ``article-bot ARGS`` (with the tests' own config unless one is given)."""
     if "--config" not in args:
         args = (args[0], "--config", str(own_config_file()), *args[1:])
@@ -81,7 +83,7 @@ def cli(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedPr
         text=True,
         capture_output=True,
         cwd=cwd,
-        timeout=60,
+        timeout=timeout,
         check=False,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )

@@ -190,11 +190,11 @@ async def deliver(
             else:
                 await respond(target, content, embed=rendered.embed, view=view, ephemeral=ephemeral)
     except DELIVERY_ERRORS as exc:
-        kind = "message" if isinstance(target, discord.Message) else "interaction"
-        log.error("reply to %s %s failed: %s", kind, target.id, exc)
         await svc.app.store.record_delivery_failure(result.turn_id, str(exc))
-        if not isinstance(target, discord.Message):
-            await report_error(target, exc)
+        if isinstance(target, discord.Message):
+            log.error("reply to message %s failed: %s", target.id, exc)
+        else:
+            await report_error(target, exc)  # logs it, and tells the asker if Discord lets us
         return False
     return True
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTICLES, ROOT
+from tests.helpers import ARTICLES, cli
 
 SECOND = ARTICLES / "second"
 
@@ -29,17 +28,8 @@ def folder(tmp_path: Path) -> Path:
 
 def run(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run ``article-bot ARGS`` on the second article's config."""
-    command, rest = args[0], args[1:]
-    return subprocess.run(
-        [sys.executable, "-m", "bot", command, "--config", str(folder / "config.yaml"), *rest],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        cwd=folder,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
+    config = ("--config", str(folder / "config.yaml"))
+    return cli(args[0], *config, *args[1:], stdin=stdin, cwd=folder, timeout=120)
 
 
 def test_check_and_outline(folder: Path) -> None:
