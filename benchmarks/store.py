@@ -27,7 +27,7 @@ from benchmarks.common import Row, percentile, print_table
 from bot.core.replies import State
 from bot.store.factory import open_store
 from bot.store.records import ConversationKey, TurnRecord
-from bot.store.sqlite import MIGRATIONS
+from bot.store.sqlite_schema import MIGRATIONS
 from bot.store.url import redact_url
 from tests.pgserver import start_cluster
 

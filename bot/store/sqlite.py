@@ -1,21 +1,20 @@
-"""All SQL: conversation state, the turn log, feedback, moderators' audit trail.
+"""The SQLite store: conversation state, the turn log, feedback, the audit trail, usage.
 
-An aiosqlite connection per process, WAL journal, schema migrations by ``PRAGMA user_version``;
-the hot path, logging turns and saving states, goes through one writer thread with a connection of
-its own (``bot.store.writer``): a turn costs one thread hop, and concurrent turns share commits.
-The rest of the bot talks to ``Store`` only, so another database can stand behind this interface.
+An aiosqlite connection per process reads; every write goes through one writer thread with a
+connection of its own (``bot.store.writer``, the statements in ``bot.store.sqlite_writes``): a
+turn costs one thread hop, and concurrent turns share commits. Schema, migrations by
+``PRAGMA user_version`` and WAL: ``bot.store.sqlite_schema``. The rest of the bot talks to the
+``Storage`` interface (``bot.store.interface``), which the PostgreSQL store implements too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -37,77 +36,19 @@ from bot.store.records import (
     unanswered_from_row,
     usage_window,
 )
+from bot.store.sqlite_schema import PRAGMAS, connect, prepare
+from bot.store.sqlite_writes import (
+    AuditWrite,
+    FailureWrite,
+    PruneWrite,
+    TurnWrite,
+    VoteWrite,
+    Write,
+    apply_write,
+)
 from bot.store.writer import GroupCommitThread, InlineWriter
 
 STATE_CACHE = 10_000  # conversations whose state is kept in memory
-
-
-@dataclass(frozen=True)
-class _Turn:
-    turn: TurnRecord
-    state: State | None
-
-
-@dataclass(frozen=True)
-class _Vote:
-    turn_id: int
-    user: str
-    vote: int
-
-
-@dataclass(frozen=True)
-class _Audit:
-    actor: str
-    action: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class _DeliveryFailure:
-    turn_id: int
-    error: str
-
-
-@dataclass(frozen=True)
-class _Prune:
-    before: float
-
-
-# Everything the bot writes goes through one writer (``Store._writes``), in one connection.
-_Write = _Turn | _Vote | _Audit | _DeliveryFailure | _Prune
-
-# Each entry migrates the schema from version N to N+1; never edit one that has shipped.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE conversations (
-        guild TEXT NOT NULL, channel TEXT NOT NULL, user TEXT NOT NULL,
-        state TEXT NOT NULL, updated_at REAL NOT NULL,
-        PRIMARY KEY (guild, channel, user)
-    );
-    CREATE TABLE turns (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at REAL NOT NULL, guild TEXT NOT NULL, channel TEXT NOT NULL, user TEXT NOT NULL,
-        question TEXT NOT NULL, kind TEXT NOT NULL, intent TEXT, section TEXT,
-        score REAL NOT NULL, answered INTEGER NOT NULL
-    );
-    CREATE INDEX turns_unanswered ON turns (answered, at);
-    CREATE INDEX turns_intent ON turns (intent);
-    CREATE TABLE feedback (
-        turn_id INTEGER NOT NULL REFERENCES turns(id), user TEXT NOT NULL,
-        vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), at REAL NOT NULL,
-        PRIMARY KEY (turn_id, user)
-    );
-    CREATE TABLE audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
-        actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
-    );
-    """,
-    """
-    CREATE TABLE delivery_failures (
-        turn_id INTEGER NOT NULL REFERENCES turns(id), at REAL NOT NULL, error TEXT NOT NULL
-    );
-    """,
-)
 
 
 class Store:
@@ -119,17 +60,17 @@ class Store:
         self._db = db
         self.path = path
 
-        def connect() -> sqlite3.Connection:
-            return _connect(path, busy_timeout_ms)
+        def writer_connection() -> sqlite3.Connection:
+            return connect(path, busy_timeout_ms)
 
         # Every write (turns, the hot path, and votes, audit entries, delivery failures) is
         # batched into shared commits by one writer thread, or written in place where one
         # conversation has the loop to itself (the terminal). One path: one connection that
         # writes, one way a failed write becomes StoreWriteError.
-        self._writes: GroupCommitThread[_Write, int] | InlineWriter[_Write, int] = (
-            InlineWriter(connect, _write)
+        self._writes: GroupCommitThread[Write, int] | InlineWriter[Write, int] = (
+            InlineWriter(writer_connection, apply_write)
             if inline_writes
-            else GroupCommitThread(connect, _write, name="store-writer")
+            else GroupCommitThread(writer_connection, apply_write, name="store-writer")
         )
         # Write-through cache of conversation states (this process writes them all), so a turn
         # reads its state without a database round trip. Bounded, least recently used out.
@@ -147,13 +88,13 @@ class Store:
         that is not a database, a folder where SQLite cannot write its journal.
         """
         try:
-            await asyncio.to_thread(_prepare, path, busy_timeout_ms)
+            await asyncio.to_thread(prepare, path, busy_timeout_ms)
             db = await aiosqlite.connect(path)
         except (OSError, sqlite3.Error) as exc:
             raise StoreOpenError(str(path), _reason(exc)) from exc
         store = cls(db, path, busy_timeout_ms=busy_timeout_ms, inline_writes=inline_writes)
         try:
-            await db.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
+            await db.executescript(PRAGMAS.format(busy=int(busy_timeout_ms)))
             await store._writes.start()
         except (OSError, sqlite3.Error) as exc:
             # An aiosqlite connection left open keeps its thread, and so the process, alive.
@@ -216,7 +157,7 @@ class Store:
         Concurrent callers share commits (group commit), so throughput grows with load while
         no caller gets an id for a turn that is not yet on disk.
         """
-        turn_id = await self._submit(_Turn(turn, state))
+        turn_id = await self._submit(TurnWrite(turn, state))
         if state is not None:  # committed: the cache may now show it
             self._remember(turn.key, state, time.time())
         return turn_id
@@ -237,9 +178,9 @@ class Store:
 
         Returns False when the turn does not exist.
         """
-        return bool(await self._submit(_Vote(turn_id, user, 1 if vote > 0 else -1)))
+        return bool(await self._submit(VoteWrite(turn_id, user, 1 if vote > 0 else -1)))
 
-    async def _submit(self, item: _Write) -> int:
+    async def _submit(self, item: Write) -> int:
         """Write through the writer; its result once committed."""
         try:
             return await self._writes.submit(item)
@@ -298,7 +239,7 @@ class Store:
 
     async def record_delivery_failure(self, turn_id: int, error: str) -> None:
         """Remember that the reply to a logged turn could not be posted (after retries)."""
-        await self._submit(_DeliveryFailure(turn_id, error[:500]))
+        await self._submit(FailureWrite(turn_id, error[:500]))
 
     async def delivery_failures(self) -> list[tuple[int, str]]:
         """Return (turn id, error) of replies that could not be posted, oldest first."""
@@ -308,12 +249,12 @@ class Store:
 
     async def audit(self, actor: str, action: str, detail: str) -> None:
         """Record a moderator's change (who, when, what)."""
-        await self._submit(_Audit(actor, action, detail))
+        await self._submit(AuditWrite(actor, action, detail))
 
     async def prune(self, before: float) -> int:
         """Delete turns logged before ``before`` (with their votes and delivery failures) and
         conversations idle since then; return how many turns went."""
-        return await self._submit(_Prune(before))
+        return await self._submit(PruneWrite(before))
 
     async def audit_log(self, limit: int = 20) -> list[tuple[float, str, str, str]]:
         """Return the latest audit entries, newest first."""
@@ -343,152 +284,9 @@ class Store:
         return fold_usage(days, first, ((date.fromisoformat(r[0]), *r[1:]) for r in rows))
 
 
-# Per connection (journal_mode is not among them: it persists in the file, set by _prepare).
-_PRAGMAS = """
-PRAGMA busy_timeout = {busy};
-PRAGMA synchronous = NORMAL;
-PRAGMA foreign_keys = ON;
-"""
-
-
-def _prepare(path: Path, busy_timeout_ms: int) -> None:
-    """Check the file can be a database here, migrate it and switch it to WAL (in a thread)."""
-    _writable_folder(path)
-    db = sqlite3.connect(path)
-    try:
-        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # garbage: "not a database"
-        _migrate(db)
-        _use_wal(db)
-    finally:
-        db.close()
-
-
-def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
-    """The writer thread's connection (opened in that thread), set up as the aiosqlite one is."""
-    connection = sqlite3.connect(path)
-    connection.executescript(_PRAGMAS.format(busy=int(busy_timeout_ms)))
-    return connection
-
-
-def _migrate(db: sqlite3.Connection) -> None:
-    """Bring the schema up to date, safely against other processes doing the same.
-
-    ``BEGIN IMMEDIATE`` takes the write lock (waiting up to the busy timeout) before the version
-    is read, so of two processes opening a fresh file one migrates and the other then finds
-    the work done: reading the version first let both create the tables.
-    """
-    level = db.isolation_level
-    db.isolation_level = None  # statements as written: no implicit BEGIN or COMMIT
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in filter(str.strip, script.split(";")):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-    finally:
-        db.isolation_level = level
-
-
-def _use_wal(db: sqlite3.Connection, attempts: int = 50) -> None:
-    """Switch the file to WAL. Another process switching or migrating at that moment makes it
-    fail as busy at once (the busy timeout does not cover it): try again a little later."""
-    for attempt in range(attempts):
-        try:
-            db.execute("PRAGMA journal_mode = WAL").fetchone()
-            return
-        except sqlite3.OperationalError as exc:
-            if ("locked" not in str(exc) and "busy" not in str(exc)) or attempt == attempts - 1:
-                raise
-            time.sleep(0.02 * (1 + attempt % 5))
-
-
-def _writable_folder(path: Path) -> None:
-    """Make the database's folder, and check SQLite can create its journal files there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        why = f"the folder {path.parent} is not writable (SQLite keeps its journal beside the file)"
-        raise PermissionError(why)
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise PermissionError("the file is not readable and writable by this user")
-
-
 def _reason(exc: BaseException) -> str:
     """An error as one line for people: SQLite's own words, or the OS's."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, OSError) and exc.strerror and exc.filename:
         return f"{exc.strerror}: {exc.filename}"
     return text
-
-
-def _write(db: sqlite3.Connection, item: _Write) -> int:
-    """Run one write's statements (in the writer's transaction); its result for the caller."""
-    now = time.time()
-    if isinstance(item, _Turn):
-        return _insert_turn(db, item, now)
-    if isinstance(item, _Vote):
-        if db.execute("SELECT 1 FROM turns WHERE id=?", (item.turn_id,)).fetchone() is None:
-            return 0
-        db.execute(
-            "INSERT INTO feedback (turn_id, user, vote, at) VALUES (?,?,?,?)"
-            " ON CONFLICT (turn_id, user) DO UPDATE SET vote=excluded.vote, at=excluded.at",
-            (item.turn_id, item.user, item.vote, now),
-        )
-        return 1
-    if isinstance(item, _Prune):
-        old = "SELECT id FROM turns WHERE at < ?"
-        db.execute(f"DELETE FROM feedback WHERE turn_id IN ({old})", (item.before,))
-        db.execute(f"DELETE FROM delivery_failures WHERE turn_id IN ({old})", (item.before,))
-        db.execute("DELETE FROM conversations WHERE updated_at < ?", (item.before,))
-        return db.execute("DELETE FROM turns WHERE at < ?", (item.before,)).rowcount
-    if isinstance(item, _Audit):
-        db.execute(
-            "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
-            (now, item.actor, item.action, item.detail),
-        )
-        return 0
-    db.execute(
-        "INSERT INTO delivery_failures (turn_id, at, error) VALUES (?,?,?)",
-        (item.turn_id, now, item.error),
-    )
-    return 0
-
-
-def _insert_turn(db: sqlite3.Connection, item: _Turn, now: float) -> int:
-    """Log one turn and save its conversation's state."""
-    turn, state = item.turn, item.state
-    key = turn.key
-    cursor = db.execute(
-        "INSERT INTO turns (at, guild, channel, user, question, kind, intent, section, score,"
-        " answered) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (
-            now,
-            key.guild,
-            key.channel,
-            key.user,
-            turn.question,
-            turn.kind,
-            turn.intent,
-            turn.section,
-            turn.score,
-            int(turn.answered),
-        ),
-    )
-    turn_id = int(cursor.lastrowid or 0)
-    if state is not None:
-        blob = json.dumps(
-            {"intent": state.intent_id, "section": state.section_id, "cursor": state.cursor}
-        )
-        db.execute(
-            "INSERT INTO conversations (guild, channel, user, state, updated_at)"
-            " VALUES (?,?,?,?,?) ON CONFLICT (guild, channel, user)"
-            " DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
-            (key.guild, key.channel, key.user, blob, now),
-        )
-    return turn_id

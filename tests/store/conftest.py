@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.store import pg_schema, sqlite
+from bot.store import pg_schema, sqlite_schema
 from bot.store.factory import open_store
 from bot.store.interface import Storage
 
@@ -27,7 +27,7 @@ class Database:
     @property
     def migrations(self) -> int:
         """How many migrations this backend's schema has."""
-        return len(sqlite.MIGRATIONS if self.backend == "sqlite" else pg_schema.MIGRATIONS)
+        return len(sqlite_schema.MIGRATIONS if self.backend == "sqlite" else pg_schema.MIGRATIONS)
 
     async def open(self) -> Storage:
         """A store on this database, through the factory the bot uses."""

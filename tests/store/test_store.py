@@ -13,7 +13,8 @@ from bot.core.replies import State
 from bot.errors import StoreWriteError
 from bot.store.interface import Storage
 from bot.store.records import ConversationKey, TurnRecord
-from bot.store.sqlite import MIGRATIONS, Store
+from bot.store.sqlite import Store
+from bot.store.sqlite_schema import MIGRATIONS
 from tests.store.conftest import Database
 
 ALICE = ConversationKey("g1", "c1", "alice")

@@ -15,7 +15,8 @@ from bot.core.knowledge import Knowledge
 from bot.errors import StoreWriteError
 from bot.service import ChatService
 from bot.store.records import ConversationKey, TurnRecord
-from bot.store.sqlite import MIGRATIONS, Store
+from bot.store.sqlite import Store
+from bot.store.sqlite_schema import MIGRATIONS
 from tests.helpers import ROOT, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
