@@ -15,7 +15,7 @@ from typing import Any
 from bot.app import App, build_app
 from bot.discord.client import ArticleBot
 from bot.discord.runner import build_bot
-from tests.fakediscord import FakeDiscord, FakeGuild
+from tests.fakediscord import FakeDiscord, FakeGuild, FakeUser
 from tests.helpers import ROOT
 
 Json = dict[str, Any]
@@ -48,8 +48,11 @@ class Running:
         return sent, reply
 
 
-def write_config(folder: Path, fake: FakeDiscord, discord_settings: str) -> Path:
-    """A config.yaml using the shipped article, a copy of the intents and a fresh database.
+def write_config(
+    folder: Path, fake: FakeDiscord, discord_settings: str, *, database: str = "bot.db"
+) -> Path:
+    """A config.yaml using the shipped article, a copy of the intents and ``database`` (by
+    default a fresh SQLite file in ``folder``; or a postgresql:// URL several bots share).
 
     ``{channel_id}`` in ``discord_settings`` stands for the fake's default channel, and
     ``{moderator_role}`` for the id of its role named "Moderator" (made here if missing).
@@ -58,7 +61,8 @@ def write_config(folder: Path, fake: FakeDiscord, discord_settings: str) -> Path
     shutil.copytree(ROOT / "intents", folder / "intents")
     config = folder / "config.yaml"
     config.write_text(
-        f"sections: {ROOT / 'seeds' / 'sections.yaml'}\nintents: intents\ndatabase: bot.db\n"
+        f"sections: {ROOT / 'seeds' / 'sections.yaml'}\nintents: intents\n"
+        f"database: {database}\n"
         f"discord:\n  api_base: {fake.api_base}\n  gateway_url: {fake.gateway_url}\n"
         + discord_settings.replace("{channel_id}", str(fake.channel_id)).replace(
             "{moderator_role}", str(role.id)
@@ -129,14 +133,29 @@ def custom_ids(message: Json) -> list[str]:
 
 
 async def start_bot(
-    folder: Path, fake: FakeDiscord, discord_settings: str = "", *, shard: int = 0
+    folder: Path,
+    fake: FakeDiscord,
+    discord_settings: str = "",
+    *,
+    shard: int = 0,
+    database: str = "bot.db",
 ) -> asyncio.subprocess.Process:
-    """Run ``article-bot run`` against the fake (no file polling: reloads come from signals);
-    return once it has identified as ``shard`` (give it ``shard_count``/``shard_ids`` in
-    ``discord_settings`` to run one of several shard processes)."""
-    config = write_config(folder, fake, "  cooldown_burst: 100\n" + discord_settings)
+    """Write a config in ``folder`` (see :func:`write_config`) and :func:`launch` the bot on it
+    as ``shard`` (give it ``shard_count``/``shard_ids`` in ``discord_settings`` to run one of
+    several shard processes); no file polling: reloads come from signals."""
+    config = write_config(
+        folder, fake, "  cooldown_burst: 100\n" + discord_settings, database=database
+    )
     config.write_text("reload_seconds: 0\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    return await launch(config, fake, shard=shard)
+
+
+async def launch(config: Path, fake: FakeDiscord, *, shard: int = 0) -> asyncio.subprocess.Process:
+    """Run ``article-bot run`` on an existing ``config`` (in its folder) against the fake;
+    return once it has identified as ``shard`` (again, when restarting after a kill)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": "test-token"}
+    link = fake.gateway.link(shard)
+    before = link.identify_count
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -144,25 +163,36 @@ async def start_bot(
         "run",
         "--config",
         str(config),
-        cwd=folder,
+        cwd=config.parent,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    link = fake.gateway.link(shard)
     for _ in range(300):
-        if link.identify_count and link.session is not None:  # connected to the gateway
+        if link.identify_count > before and link.connected:  # identified on a live socket
             return proc
+        if proc.returncode is not None:
+            break
         await asyncio.sleep(0.05)
-    proc.kill()
-    raise AssertionError(f"the bot process did not connect to the fake as shard {shard}")
+    if proc.returncode is None:
+        proc.kill()
+    _, err = await proc.communicate()
+    raise AssertionError(
+        f"the bot process did not connect to the fake as shard {shard}: {err.decode()[-2000:]}"
+    )
 
 
-async def ask(fake: FakeDiscord, text: str, guild: FakeGuild | None = None) -> dict[str, object]:
-    """Mention the bot (in ``guild``'s ``#general``; default: the default guild's) and wait
-    for the reply to that message."""
+async def ask(
+    fake: FakeDiscord,
+    text: str,
+    guild: FakeGuild | None = None,
+    *,
+    author: FakeUser | None = None,
+) -> Json:
+    """Mention the bot as ``author`` (default: the default user) in ``guild``'s ``#general``
+    (default: the default guild's) and wait for the reply to that message."""
     mention = f"{fake.bot_user.mention} {text}"
-    sent = await fake.send_message(fake.default_user, mention, guild=guild)
+    sent = await fake.send_message(author or fake.default_user, mention, guild=guild)
     return await fake.wait_for_bot_message(
         lambda m: (m.get("message_reference") or {}).get("message_id") == sent["id"], timeout=10
     )
