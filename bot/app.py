@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.authoring import IntentAuthor
 from bot.config import Config, load_config
 from bot.core import collector
 from bot.core.knowledge import Knowledge
 from bot.core.matching.spelling import load_english
 from bot.core.sections import load_article
 from bot.descriptors import reserve_descriptors
+from bot.intent_sync import IntentSync
+from bot.reloader import IntentWatcher
 from bot.service import ChatService
 from bot.store.factory import open_store
 from bot.store.interface import Storage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class App:
     knowledge: Knowledge
     store: Storage
     service: ChatService
+    author: IntentAuthor  # moderators' /intent add and remove
+    watcher: IntentWatcher  # reloads when the intent files change
+    sync: IntentSync  # brings in what other processes added to the database
 
 
 def build_knowledge(config: Config) -> Knowledge:
@@ -59,4 +68,11 @@ async def build_app(
     knowledge = build_knowledge(config)
     store = await open_store(db_path or config.database, inline_writes=inline_writes)
     service = ChatService(knowledge, store, expiry_minutes=config.dialogue.expiry_minutes)
-    return App(config, knowledge, store, service)
+    author = IntentAuthor(knowledge, store.added_intents)
+    watcher = IntentWatcher(knowledge)
+    sync = IntentSync(author, store.added_intents, watcher.reload)
+    try:
+        await sync.sync()  # what was added elsewhere while this process was not running
+    except Exception:  # the files' set still serves; the running bot's sync tries again
+        log.exception("added intents not synced with the database at start")
+    return App(config, knowledge, store, service, author, watcher, sync)

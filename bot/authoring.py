@@ -1,14 +1,18 @@
-"""Moderator authoring: add and remove intents as files of their own, atomically, then reload.
+"""Moderator authoring: add and remove intents, recorded in the database, then reload.
 
-Hand-written files are never rewritten: each added intent lives in ``intents/added-<id>.yaml``.
-A new file is validated together with every existing file before it is written, written to a
-temporary file, flushed and fsynced, then linked into place (``os.link`` fails if the name exists,
-so two moderators adding the same id at once cannot both win).
+The database is the record of moderator-added intents (``Storage.added_intents``), so every
+process serving it has them (``bot.intent_sync`` brings the others in line); each process keeps
+them as files of its own, ``intents/added-<id>.yaml``, so loading, the snapshot and hot reload
+treat them as any intent file. Hand-written files are never rewritten. A new intent is validated
+together with every existing file before it is stored; its file is written to a temporary file,
+flushed and fsynced, then put in place. Two moderators adding the same id at once, in one
+process or two, cannot both win: the database takes the first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ from bot.errors import (
     ReadOnlyIntentError,
     UnknownIntentError,
 )
+from bot.store.interface import IntentRows
 
 ADDED_PREFIX = "added-"
 TMP_PREFIX, TMP_SUFFIX = ".tmp-", ".part"
@@ -75,9 +80,11 @@ class IntentDraft:
 class IntentAuthor:
     """Adds and removes moderator intents and reloads the knowledge after each change."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, rows: IntentRows) -> None:
         self.knowledge = knowledge
-        self._lock = asyncio.Lock()
+        self.rows = rows
+        # Held while the added intents' files change (here, or by bot.intent_sync).
+        self.lock = asyncio.Lock()
         # A crash mid-write leaves only a temporary file (never loaded): sweep those away.
         for stale in knowledge.intents_dir.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"):
             stale.unlink(missing_ok=True)
@@ -105,21 +112,28 @@ class IntentAuthor:
         intents = validate_documents(documents, self.knowledge.article)
         return intents.by_id[draft.id]
 
-    async def add(self, draft: IntentDraft) -> Intent:
-        """Validate, write atomically and reload; the set in force changes only on success."""
-        async with self._lock:
+    async def add(self, draft: IntentDraft, actor: str = "local") -> Intent:
+        """Validate, store, write the file and reload; the set in force changes only on success.
+
+        StoreWriteError when the database cannot take it (nothing changed then)."""
+        async with self.lock:
             intent = await asyncio.to_thread(self.validate, draft)
-            await asyncio.to_thread(write_new_file, self.path_for(draft.id), draft.to_yaml())
+            text = draft.to_yaml()
+            if not await self.rows.add(draft.id, text, actor):
+                raise IntentExistsError(draft.id)  # another process added it a moment ago
             try:
+                await asyncio.to_thread(write_file, self.path_for(draft.id), text)
                 await asyncio.to_thread(self.knowledge.reload)
-            except IntentError:
+            except (IntentError, OSError):
                 self.path_for(draft.id).unlink(missing_ok=True)
+                await self.rows.remove(draft.id, actor)
                 raise
             return intent
 
-    async def remove(self, intent_id: str) -> Path:
-        """Delete a moderator-added intent's file and reload; hand-written ones are refused."""
-        async with self._lock:
+    async def remove(self, intent_id: str, actor: str = "local") -> Path:
+        """Remove a moderator-added intent (database, then file) and reload; hand-written ones
+        are refused."""
+        async with self.lock:
             intent = self.knowledge.intents.get(intent_id)
             if intent is None:
                 raise UnknownIntentError(intent_id)
@@ -127,30 +141,33 @@ class IntentAuthor:
             if path.resolve() != self.path_for(intent_id).resolve():
                 raise ReadOnlyIntentError(intent_id, path.name)
             backup = path.read_text(encoding="utf-8")
+            # A copy that never reached the database (a file put there by hand, or from before
+            # the database kept them) has nothing to mark removed there.
+            await self.rows.remove(intent_id, actor)
             path.unlink()
             try:
                 await asyncio.to_thread(self.knowledge.reload)
             except IntentError:
-                write_new_file(path, backup)  # another intent's follow_ups named it: undo
+                write_file(path, backup)  # another intent's follow_ups named it: undo
+                await self.rows.add(intent_id, backup, actor)
                 raise
             return path
 
 
-def write_new_file(path: Path, text: str) -> None:
-    """Create ``path`` with ``text`` atomically; raise IntentExistsError if it already exists."""
+def write_file(path: Path, text: str) -> None:
+    """Write ``path`` atomically (replacing it if it exists): a reader sees the old text or the
+    new, never a part."""
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)  # atomic, and never replaces an existing file
-        except FileExistsError:
-            raise IntentExistsError(path.stem.removeprefix(ADDED_PREFIX)) from None
+        os.replace(tmp, path)
         _fsync_dir(path.parent)
     finally:
-        os.unlink(tmp)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def _fsync_dir(directory: Path) -> None:

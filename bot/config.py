@@ -67,6 +67,9 @@ class Config:
     # What loading the intents built, read back on the next start (None: not kept).
     intent_cache: Path | None = Path("data/intent-snapshot.msgpack")
     reload_seconds: float = 2.0
+    # How often a process polls the database for intents other processes added or removed: the
+    # fall-back when LISTEN/NOTIFY cannot tell it (SQLite; PostgreSQL's connection lost).
+    shared_intents_seconds: float = 1.0
     # How often the running bot touches ``<database folder>/heartbeat`` (bot.heartbeat); the
     # health check calls it stale after three missed beats.
     heartbeat_seconds: float = 10.0
@@ -100,8 +103,9 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
             if data is None:
                 raise ConfigError(check.problems)
     values = _build(Config, data, "", check) if data is not None else {}
-    if data is not None and values.get("heartbeat_seconds", 1.0) <= 0:
-        check.add(data.line_of("heartbeat_seconds"), "heartbeat_seconds", "must be above 0")
+    for key in ("heartbeat_seconds", "shared_intents_seconds"):
+        if data is not None and values.get(key, 1.0) <= 0:
+            check.add(data.line_of(key), key, "must be above 0")
     keep = values.get("retention_days")
     if data is not None and keep is not None and keep <= 0:
         check.add(data.line_of("retention_days"), "retention_days", "must be above 0 (or null)")

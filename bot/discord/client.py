@@ -77,7 +77,8 @@ class ArticleBot(commands.Bot):
             **options,
         )
         self.services = services
-        self._watching: asyncio.Task[None] | None = None
+        # Watching the intent files and the database's added intents, until closed.
+        self._background: list[asyncio.Task[None]] = []
         self._frozen = False
 
     async def setup_hook(self) -> None:
@@ -88,9 +89,12 @@ class ArticleBot(commands.Bot):
         await self.add_cog(IntentCog(self.services))
         self.add_dynamic_items(*DYNAMIC_ITEMS, MakeIntentButton)
         await self.sync_commands()
-        interval = self.services.app.config.reload_seconds
-        if interval > 0:
-            self._watching = asyncio.create_task(self.services.watcher.run(interval))
+        app = self.services.app
+        if app.config.reload_seconds > 0:
+            self._background.append(asyncio.create_task(app.watcher.run(app.config.reload_seconds)))
+        self._background.append(
+            asyncio.create_task(app.sync.run(app.config.shared_intents_seconds))
+        )
         # Before the gateway connects, so the one long collection over everything loaded does
         # not stall the first messages (benchmarks/README.md).
         collector.freeze_loaded()
@@ -112,8 +116,11 @@ class ArticleBot(commands.Bot):
         drained = self.is_closed() or await self.services.lifecycle.stop(DRAIN_SECONDS)
         if not drained:
             log.warning("some replies were still in flight after %.0fs", DRAIN_SECONDS)
-        if self._watching is not None:
-            self._watching.cancel()
+        for task in self._background:
+            task.cancel()
+        # Awaited, so the sync's listening connection is closed before the store is.
+        await asyncio.gather(*self._background, return_exceptions=True)
+        self._background.clear()
         await super().close()
 
     async def report_reload_error(self, error: IntentError) -> None:

@@ -8,11 +8,9 @@ from typing import Protocol
 import discord
 
 from bot.app import App
-from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
 from bot.discord.cooldown import Cooldown
 from bot.discord.lifecycle import Lifecycle
-from bot.reloader import IntentWatcher
 from bot.store.records import ConversationKey
 
 
@@ -21,10 +19,8 @@ class Services:
     """The application plus the adapter's own helpers."""
 
     app: App
-    author: IntentAuthor
     cooldown: Cooldown
     settings: DiscordSettings
-    watcher: IntentWatcher
     lifecycle: Lifecycle
 
 

@@ -72,7 +72,7 @@ class IntentModal(discord.ui.Modal, title="Add an intent"):
             self.lead.value,
         )
         try:
-            intent = await svc.author.add(draft)
+            intent = await svc.app.author.add(draft, str(interaction.user.id))
         except DataFileError as exc:
             await respond(interaction, form_errors(exc), ephemeral=True)
             return

@@ -16,7 +16,6 @@ import discord.http
 import yarl
 
 from bot.app import App, build_app
-from bot.authoring import IntentAuthor
 from bot.config import DiscordSettings
 from bot.discord import redact
 from bot.discord.client import ArticleBot, ShardedArticleBot
@@ -26,7 +25,6 @@ from bot.discord.gateway import use_stepping_gateway
 from bot.discord.lifecycle import Lifecycle
 from bot.errors import DiscordUnreachableError, IntentError
 from bot.heartbeat import heartbeat_path, start_heartbeat
-from bot.reloader import IntentWatcher
 from bot.retention import start_pruning
 
 log = logging.getLogger(__name__)
@@ -51,10 +49,8 @@ def build_bot(app: App, **options: Any) -> ArticleBot:
     use_stepping_gateway()
     services = Services(
         app=app,
-        author=IntentAuthor(app.knowledge),
         cooldown=Cooldown(settings.cooldown_burst, settings.cooldown_seconds),
         settings=settings,
-        watcher=IntentWatcher(app.knowledge),
         lifecycle=Lifecycle(),
     )
     bot: ArticleBot
@@ -65,7 +61,7 @@ def build_bot(app: App, **options: Any) -> ArticleBot:
         bot = ShardedArticleBot(services=services, **options)
     else:
         bot = ArticleBot(services=services, **options)
-    services.watcher.on_error = bot.report_reload_error
+    app.watcher.on_error = bot.report_reload_error
     return bot
 
 
@@ -124,7 +120,7 @@ async def _main(config_path: Path, db_path: Path | None, token: str) -> None:
             bot = build_bot(app, message_content=message_content)
 
             def on_sighup(bot: ArticleBot = bot) -> None:
-                task = asyncio.create_task(_quiet(bot.services.watcher.reload("SIGHUP")))
+                task = asyncio.create_task(_quiet(bot.services.app.watcher.reload("SIGHUP")))
                 reloads.add(task)  # keep a reference until it ends
                 task.add_done_callback(reloads.discard)
 

@@ -4,15 +4,59 @@ as a ``Storage``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
 from bot.core.replies import State
-from bot.store.records import ConversationKey, Stats, TurnRecord, UnansweredQuestion, Usage
+from bot.store.records import (
+    AddedIntent,
+    ConversationKey,
+    Stats,
+    TurnRecord,
+    UnansweredQuestion,
+    Usage,
+)
+
+
+class Listener(Protocol):
+    """A live subscription to changes of the added intents (PostgreSQL's LISTEN)."""
+
+    @property
+    def alive(self) -> bool:
+        """False once its connection is gone: the caller listens again (and polls meanwhile)."""
+
+    async def close(self) -> None:
+        """Stop listening."""
+
+
+class IntentRows(Protocol):
+    """Moderator-added intents, kept in the database so every process serving it has them."""
+
+    async def revision(self) -> int:
+        """A number that grows with every committed change (add or remove) of any of them."""
+
+    async def all(self) -> list[AddedIntent]:
+        """Every added intent, removed ones included, by id."""
+
+    async def add(self, intent_id: str, text: str, actor: str) -> bool:
+        """Store a new one (or bring back a removed one); False if one by that id is in force."""
+
+    async def remove(self, intent_id: str, actor: str) -> bool:
+        """Mark one removed; False if none by that id is in force."""
+
+    async def listen(self, on_change: Callable[[], None]) -> Listener | None:
+        """Call ``on_change`` (on the event loop) whenever any process changes them; None when
+        the backend cannot tell (SQLite) or cannot now (its server is away): poll instead."""
 
 
 class Storage(Protocol):
-    """Conversation state, the turn log, feedback, delivery failures and the audit trail."""
+    """Conversation state, the turn log, feedback, delivery failures, the audit trail and the
+    moderator-added intents."""
+
+    @property
+    def added_intents(self) -> IntentRows:
+        """The moderator-added intents."""
 
     async def __aenter__(self) -> Self: ...
 

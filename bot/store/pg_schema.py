@@ -42,6 +42,14 @@ MIGRATIONS: tuple[str, ...] = (
         at DOUBLE PRECISION NOT NULL, error TEXT NOT NULL
     );
     """,
+    """
+    CREATE SEQUENCE added_intents_revision;
+    CREATE TABLE added_intents (
+        id TEXT PRIMARY KEY, yaml TEXT NOT NULL, actor TEXT NOT NULL,
+        at DOUBLE PRECISION NOT NULL, removed BOOLEAN NOT NULL DEFAULT false,
+        revision BIGINT NOT NULL
+    );
+    """,
 )
 
 

@@ -24,6 +24,7 @@ import asyncpg
 
 from bot.core.replies import State
 from bot.errors import StoreOpenError, StoreWriteError
+from bot.store.pg_intents import PgIntentRows
 from bot.store.pg_schema import migrate
 from bot.store.records import (
     UNANSWERED_KINDS,
@@ -84,9 +85,10 @@ SELECT count(*) FROM gone
 class PostgresStore:
     """The bot's PostgreSQL database; open with ``await PostgresStore.open(url)``."""
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str, timeout_s: float = 10.0) -> None:
         self._pool = pool
         self._dsn = url  # to scrub its password from errors' text
+        self.added_intents = PgIntentRows(pool, self._write, url, timeout_s)
         self.url = redact_url(url)  # for messages: never the password
         # Writes under way, which close() lets finish: the pool would fail those still waiting
         # for a connection.
@@ -122,7 +124,7 @@ class PostgresStore:
         except DRIVER_ERRORS as exc:
             await pool.close()
             raise StoreOpenError(redact_url(url), _reason(exc, url)) from exc
-        return cls(pool, url)
+        return cls(pool, url, timeout_s)
 
     async def __aenter__(self) -> PostgresStore:
         return self

@@ -32,6 +32,20 @@ class TurnRecord:
 
 
 @dataclass(frozen=True)
+class AddedIntent:
+    """A moderator-added intent as the database keeps it: its YAML document, who last changed
+    it and when, and whether it was removed (a removed one stays as a row, so a host that was
+    away learns to delete its copy). ``revision`` grows with every change of any of them."""
+
+    id: str
+    text: str
+    actor: str
+    at: float
+    removed: bool
+    revision: int
+
+
+@dataclass(frozen=True)
 class UnansweredQuestion:
     """A question that got no answer, with how often it was asked."""
 

@@ -36,6 +36,7 @@ from bot.store.records import (
     unanswered_from_row,
     usage_window,
 )
+from bot.store.sqlite_intents import SqliteIntentRows
 from bot.store.sqlite_schema import PRAGMAS, connect, prepare
 from bot.store.sqlite_writes import (
     AuditWrite,
@@ -72,6 +73,7 @@ class Store:
             if inline_writes
             else GroupCommitThread(writer_connection, apply_write, name="store-writer")
         )
+        self.added_intents = SqliteIntentRows(db, self._submit)
         # Write-through cache of conversation states (this process writes them all), so a turn
         # reads its state without a database round trip. Bounded, least recently used out.
         self._states: OrderedDict[ConversationKey, tuple[State | None, float]] = OrderedDict()

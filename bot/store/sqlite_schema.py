@@ -37,6 +37,12 @@ MIGRATIONS: tuple[str, ...] = (
         turn_id INTEGER NOT NULL REFERENCES turns(id), at REAL NOT NULL, error TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE added_intents (
+        id TEXT PRIMARY KEY, yaml TEXT NOT NULL, actor TEXT NOT NULL, at REAL NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL
+    );
+    """,
 )
 
 

@@ -51,6 +51,15 @@ class FailureWrite:
 
 
 @dataclass(frozen=True)
+class IntentWrite:
+    """A moderator-added intent stored (``text``) or marked removed (``text`` None)."""
+
+    intent_id: str
+    text: str | None
+    actor: str
+
+
+@dataclass(frozen=True)
 class PruneWrite:
     """Delete what is older than ``before``."""
 
@@ -58,9 +67,22 @@ class PruneWrite:
 
 
 # Everything the bot writes goes through one writer (``Store._writes``), in one connection.
-Write = TurnWrite | VoteWrite | AuditWrite | FailureWrite | PruneWrite
+Write = TurnWrite | VoteWrite | AuditWrite | FailureWrite | PruneWrite | IntentWrite
 
-# Each entry migrates the schema from version N to N+1; never edit one that has shipped.
+# A change's revision: one more than any before (one writer, so no two changes share it).
+NEXT_REVISION = "(SELECT coalesce(max(revision), 0) + 1 FROM added_intents)"
+# A new id, or one removed before: stored. One in force: left alone (rowcount 0).
+ADD_INTENT = f"""
+INSERT INTO added_intents (id, yaml, actor, at, removed, revision)
+VALUES (?, ?, ?, ?, 0, {NEXT_REVISION})
+ON CONFLICT (id) DO UPDATE SET yaml=excluded.yaml, actor=excluded.actor, at=excluded.at,
+    removed=0, revision=excluded.revision
+WHERE added_intents.removed
+"""
+REMOVE_INTENT = f"""
+UPDATE added_intents SET removed=1, actor=?, at=?, revision={NEXT_REVISION}
+WHERE id=? AND NOT removed
+"""
 
 
 def apply_write(db: sqlite3.Connection, item: Write) -> int:
@@ -77,6 +99,10 @@ def apply_write(db: sqlite3.Connection, item: Write) -> int:
             (item.turn_id, item.user, item.vote, now),
         )
         return 1
+    if isinstance(item, IntentWrite):
+        if item.text is None:
+            return db.execute(REMOVE_INTENT, (item.actor, now, item.intent_id)).rowcount
+        return db.execute(ADD_INTENT, (item.intent_id, item.text, item.actor, now)).rowcount
     if isinstance(item, PruneWrite):
         old = "SELECT id FROM turns WHERE at < ?"
         db.execute(f"DELETE FROM feedback WHERE turn_id IN ({old})", (item.before,))

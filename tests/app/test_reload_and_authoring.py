@@ -8,7 +8,7 @@ import gc
 import os
 import shutil
 import weakref
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from bot.core.loading.filememo import Listing
 from bot.core.sections import load_article
 from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
 from bot.reloader import IntentWatcher
+from bot.store.sqlite import Store
 from tests.helpers import ROOT
 
 EXAMPLES = (
@@ -33,6 +34,13 @@ EXAMPLES = (
     "bellwether meaning",
     "explain the bellwether",
 )
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A real SQLite store, where moderator-added intents are recorded."""
+    async with await Store.open(tmp_path / "bot.db") as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -255,27 +263,27 @@ def test_the_replaced_engine_needs_no_collector(knowledge: Knowledge) -> None:
         gc.enable()
 
 
-async def test_concurrent_adds_of_one_id_one_wins(knowledge: Knowledge) -> None:
+async def test_concurrent_adds_of_one_id_one_wins(knowledge: Knowledge, store: Store) -> None:
     """Two moderators adding the same id at once: one wins, the other is told clearly."""
-    author = IntentAuthor(knowledge)
+    author = IntentAuthor(knowledge, store.added_intents)
     results = await asyncio.gather(author.add(draft()), author.add(draft()), return_exceptions=True)
     assert sum(isinstance(r, IntentExistsError) for r in results) == 1
     assert sum(not isinstance(r, BaseException) for r in results) == 1
     assert len(list(knowledge.intents_dir.glob("added-*.yaml"))) == 1
 
 
-@pytest.mark.parametrize("fail_at", ["write", "fsync", "link"])
+@pytest.mark.parametrize("fail_at", ["write", "fsync", "replace"])
 async def test_a_crash_while_writing_leaves_no_file(
-    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch, fail_at: str
+    knowledge: Knowledge, store: Store, monkeypatch: pytest.MonkeyPatch, fail_at: str
 ) -> None:
     """A failure at any step of the write leaves no intent file and the set unchanged."""
-    author = IntentAuthor(knowledge)
+    author = IntentAuthor(knowledge, store.added_intents)
     before = set(knowledge.intents.by_id)
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError(f"simulated crash at {fail_at}")
 
-    target = {"write": "fdopen", "fsync": "fsync", "link": "link"}[fail_at]
+    target = {"write": "fdopen", "fsync": "fsync", "replace": "replace"}[fail_at]
     monkeypatch.setattr(f"bot.authoring.os.{target}", boom)
     with pytest.raises(OSError, match="simulated crash"):
         await author.add(draft())
@@ -283,11 +291,13 @@ async def test_a_crash_while_writing_leaves_no_file(
     assert not list(knowledge.intents_dir.glob("added-*"))
     assert not [p for p in knowledge.intents_dir.iterdir() if p.suffix != ".yaml"]
     assert set(knowledge.intents.by_id) == before
+    # Undone in the database too (or never stored, when the step failed before that).
+    assert all(row.removed for row in await store.added_intents.all())
 
 
-async def test_added_file_is_whole_and_removable(knowledge: Knowledge) -> None:
+async def test_added_file_is_whole_and_removable(knowledge: Knowledge, store: Store) -> None:
     """An added intent is a complete file of its own; removing it restores the set."""
-    author = IntentAuthor(knowledge)
+    author = IntentAuthor(knowledge, store.added_intents)
     await author.add(draft())
     path = knowledge.intents_dir / "added-bellwether.yaml"
     assert "version: 1" in path.read_text(encoding="utf-8")
@@ -297,9 +307,9 @@ async def test_added_file_is_whole_and_removable(knowledge: Knowledge) -> None:
         await author.remove("turkey-coup")
 
 
-async def test_removing_an_intent_mid_conversation(knowledge: Knowledge) -> None:
+async def test_removing_an_intent_mid_conversation(knowledge: Knowledge, store: Store) -> None:
     """A conversation whose last answer was a removed intent goes on without error."""
-    author = IntentAuthor(knowledge)
+    author = IntentAuthor(knowledge, store.added_intents)
     await author.add(draft())
     _, state = knowledge.engine.reply_to("tell me about the bellwether", None)
     assert state is not None and state.intent_id == "bellwether"
@@ -310,11 +320,11 @@ async def test_removing_an_intent_mid_conversation(knowledge: Knowledge) -> None
     assert reply.intent_id != "bellwether" and knowledge.intents.get("bellwether") is None
 
 
-def test_leftovers_of_a_killed_write_are_swept(knowledge: Knowledge) -> None:
+async def test_leftovers_of_a_killed_write_are_swept(knowledge: Knowledge, store: Store) -> None:
     """A temporary file left by a process killed mid-write is removed and never loaded."""
     leftover = knowledge.intents_dir / ".tmp-abc.part"
     leftover.write_text("version: 1\nintents: [", encoding="utf-8")
-    IntentAuthor(knowledge)
+    IntentAuthor(knowledge, store.added_intents)
     assert not leftover.exists()
 
 
@@ -325,11 +335,11 @@ def test_leftovers_of_a_killed_write_are_swept(knowledge: Knowledge) -> None:
         ((*EXAMPLES, "why " * 100), "each example is one question of at most 300 characters"),
     ],
 )
-def test_form_problems_name_the_field(
-    knowledge: Knowledge, examples: tuple[str, ...], message: str
+async def test_form_problems_name_the_field(
+    knowledge: Knowledge, store: Store, examples: tuple[str, ...], message: str
 ) -> None:
     """Form-level problems are reported against the form field, not a generated file's lines."""
     bad = IntentDraft("bellwether", "turkey-coup", examples)
     with pytest.raises(IntentError) as info:
-        IntentAuthor(knowledge).validate(bad)
+        IntentAuthor(knowledge, store.added_intents).validate(bad)
     assert [(p.key, p.message) for p in info.value.problems] == [("examples", message)]

@@ -319,7 +319,7 @@ async def test_rejected_reload_is_posted_to_the_log_channel(tmp_path: Path) -> N
         bad = run.folder / "intents" / "zz-broken.yaml"
         bad.write_text("version: 1\nintents:\n  - id: x\n    section: mars\n", encoding="utf-8")
         with pytest.raises(IntentError):
-            await run.bot.services.watcher.reload("test")
+            await run.bot.services.app.watcher.reload("test")
         posted = await run.fake.wait_for_bot_message(lambda m: "rejected" in m.get("content", ""))
         assert "zz-broken.yaml:4: x.section: unknown section 'mars'" in posted["content"]
         assert str(bad.parent) not in posted["content"]

@@ -44,7 +44,7 @@ class IntentCog(
     @moderators()
     async def remove(self, interaction: discord.Interaction, id: str) -> None:
         """Remove an intent that was added from Discord."""
-        path = await self.services.author.remove(id)
+        path = await self.services.app.author.remove(id, str(interaction.user.id))
         await self.services.app.store.audit(
             str(interaction.user.id), "intent.remove", f"{id} ({path.name})"
         )
@@ -93,7 +93,8 @@ class IntentCog(
     async def reload(self, interaction: discord.Interaction) -> None:
         """Reload intent files; a broken set is refused and the last good one kept."""
         try:
-            intents = await self.services.watcher.reload(f"/intent reload by {interaction.user.id}")
+            reason = f"/intent reload by {interaction.user.id}"
+            intents = await self.services.app.watcher.reload(reason)
         except IntentError as exc:
             shown = user_message(exc, self.services.app.knowledge.intents_dir)
             await respond(interaction, shown, ephemeral=True)

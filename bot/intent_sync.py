@@ -1,0 +1,142 @@
+"""Bring this process's ``intents/added-*.yaml`` files in line with the database's added intents.
+
+Another process (a shard on another machine) may add or remove an intent at any time: the
+database has it at once, and this process is told by LISTEN/NOTIFY (PostgreSQL), or finds the
+store's revision changed when it polls (the fall-back, and SQLite's only way). It then writes the
+files of intents it lacks or holds another text of, deletes those of removed ones, and reloads:
+the reload validates them as any intent file, so a bad one is refused and reported while the
+last good set stays in force. The database wins over the files, except for a file it never heard
+of whose intent is in force (one added before the database kept them, or put there by hand):
+that one is stored, so the other processes get it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.authoring import IntentAuthor, write_file
+from bot.core.intents import INTENT_ID
+from bot.errors import IntentError
+from bot.store.interface import IntentRows, Listener
+from bot.store.records import AddedIntent
+
+log = logging.getLogger(__name__)
+Reload = Callable[[str], Awaitable[object]]
+ADOPTED_BY = "intents folder"  # the actor of a file the database learns from a host
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one sync changed on this host, and what it stored from it."""
+
+    written: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    adopted: tuple[str, ...] = ()
+
+    @property
+    def files_changed(self) -> bool:
+        """Whether the intents must be reloaded."""
+        return bool(self.written or self.deleted)
+
+
+class IntentSync:
+    """Keeps one process's added-intent files equal to the database's added intents."""
+
+    def __init__(self, author: IntentAuthor, rows: IntentRows, reload: Reload) -> None:
+        self.author = author
+        self.rows = rows
+        self._reload = reload
+        self._revision: int | None = None  # the store's revision at the last sync
+        self._wake = asyncio.Event()
+
+    async def sync(self) -> SyncResult:
+        """Write, delete and adopt what differs, then reload if any file changed.
+
+        A reload the new files fail is logged and reported by ``reload`` and the last good set
+        stays; the files stay too, so the next change of the folder tries them again.
+        """
+        async with self.author.lock:
+            revision = await self.rows.revision()
+            rows = await self.rows.all()
+            result = await asyncio.to_thread(self._apply, rows)
+            adopted = await self._adopt(rows)
+            self._revision = revision
+            if result.files_changed:
+                with contextlib.suppress(IntentError):  # already logged and reported
+                    await self._reload("intents changed by another process")
+        if result.files_changed or adopted:
+            log.info(
+                "added intents synced: %d written, %d deleted, %d stored from this host",
+                len(result.written),
+                len(result.deleted),
+                len(adopted),
+            )
+        return SyncResult(result.written, result.deleted, adopted)
+
+    def _apply(self, rows: list[AddedIntent]) -> SyncResult:
+        """Write the files of intents in force that this host lacks or has another text of;
+        delete those of removed ones."""
+        written, deleted = [], []
+        for row in rows:
+            if not INTENT_ID.match(row.id):  # never a path of the database's making
+                log.warning("added intent %r has no valid id: not written", row.id)
+                continue
+            path = self.author.path_for(row.id)
+            if row.removed:
+                if path.exists():
+                    path.unlink()
+                    deleted.append(row.id)
+            elif _text_of(path) != row.text:
+                write_file(path, row.text)
+                written.append(row.id)
+        return SyncResult(tuple(written), tuple(deleted))
+
+    async def _adopt(self, rows: list[AddedIntent]) -> tuple[str, ...]:
+        """Store the added intents in force here that the database never had."""
+        known = {row.id for row in rows}
+        adopted = []
+        for intent in self.author.knowledge.intents.intents:
+            path = self.author.path_for(intent.id)
+            if intent.id in known or Path(intent.source) != path:
+                continue
+            text = await asyncio.to_thread(_text_of, path)
+            if text is not None and await self.rows.add(intent.id, text, ADOPTED_BY):
+                adopted.append(intent.id)
+        return tuple(adopted)
+
+    async def run(self, interval: float) -> None:
+        """Sync whenever told of a change, or when a poll every ``interval`` seconds finds
+        one, until cancelled."""
+        listener: Listener | None = None
+        failing = False
+        try:
+            while True:
+                if listener is None or not listener.alive:
+                    listener = await self.rows.listen(self._wake.set)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), interval)
+                self._wake.clear()
+                try:
+                    if await self.rows.revision() != self._revision:
+                        await self.sync()
+                    failing = False
+                except Exception:  # a sync that dies silently would stop all sharing
+                    if not failing:  # once per outage, not at every poll
+                        log.exception("added intents not synced (trying again)")
+                    failing = True
+        finally:
+            if listener is not None:
+                await listener.close()
+
+
+def _text_of(path: Path) -> str | None:
+    """A file's text, or None when there is none."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
