@@ -139,14 +139,17 @@ async def start_bot(
     *,
     shard: int = 0,
     database: str = "bot.db",
+    settings: str = "",
 ) -> asyncio.subprocess.Process:
-    """Write a config in ``folder`` (see :func:`write_config`) and :func:`launch` the bot on it
-    as ``shard`` (give it ``shard_count``/``shard_ids`` in ``discord_settings`` to run one of
-    several shard processes); no file polling: reloads come from signals."""
+    """Write a config in ``folder`` (see :func:`write_config`; ``settings`` are top-level lines
+    of it) and :func:`launch` the bot on it as ``shard`` (give it ``shard_count``/``shard_ids``
+    in ``discord_settings`` to run one of several shard processes); no file polling: reloads
+    come from signals."""
     config = write_config(
         folder, fake, "  cooldown_burst: 100\n" + discord_settings, database=database
     )
-    config.write_text("reload_seconds: 0\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    top = "reload_seconds: 0\n" + settings
+    config.write_text(top + config.read_text(encoding="utf-8"), encoding="utf-8")
     return await launch(config, fake, shard=shard)
 
 
