@@ -12,14 +12,12 @@ process or two, cannot both win: the database takes the first.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from bot.added_files import TMP_PREFIX, TMP_SUFFIX, added_file_name, write_file
 from bot.core.intents import INTENTS_VERSION, Intent
 from bot.core.knowledge import Knowledge
 from bot.core.loading.intent_files import (
@@ -38,8 +36,6 @@ from bot.errors import (
 )
 from bot.store.interface import IntentRows
 
-ADDED_PREFIX = "added-"
-TMP_PREFIX, TMP_SUFFIX = ".tmp-", ".part"
 MAX_FIELD = 4000
 MAX_EXAMPLE = 300  # a question, not a paragraph: the matcher reads no further than this
 
@@ -91,7 +87,7 @@ class IntentAuthor:
 
     def path_for(self, intent_id: str) -> Path:
         """The file a moderator-added intent lives in."""
-        return self.knowledge.intents_dir / f"{ADDED_PREFIX}{intent_id}.yaml"
+        return self.knowledge.intents_dir / added_file_name(intent_id)
 
     def validate(self, draft: IntentDraft) -> Intent:
         """Check a draft against the article and every existing intent; raise IntentError."""
@@ -152,30 +148,6 @@ class IntentAuthor:
                 await self.rows.add(intent_id, backup, actor)
                 raise
             return path
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write ``path`` atomically (replacing it if it exists): a reader sees the old text or the
-    new, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _field_problems(draft: IntentDraft) -> list[Problem]:

@@ -1,5 +1,5 @@
 """The ``article-bot`` command line: run, chat, ask, check, eval, summary, sections, backup,
-health, report, unanswered."""
+health, report, unanswered, intents export."""
 
 from __future__ import annotations
 
@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         "unanswered", parents=[db], help="questions that got no answer, most asked first"
     )
     unanswered.add_argument("--limit", type=_positive, default=20, help="how many to print")
+    intents = sub.add_parser("intents", help="moderator-added intents kept in the database")
+    intents_sub = intents.add_subparsers(dest="intents_command", required=True)
+    export = intents_sub.add_parser(
+        "export", parents=[db], help="write them as intents/added-<id>.yaml files (for git)"
+    )
+    export.add_argument("--to", type=Path, help="folder to write (default: intents in config)")
     return parser
 
 
@@ -118,6 +124,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return write_report(args.config, args.db, args.out, args.days)
     if args.command == "unanswered":
         return print_unanswered(args.config, args.db, args.limit)
+    if args.command == "intents":
+        return admin.export_intents(args.config, args.db, args.to)
     if args.command in ("summary", "sections"):
         article = load_article(load_config(args.config).sections)
         text = (

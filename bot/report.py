@@ -3,23 +3,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import TypeVar
 
+from bot.admin import with_store
 from bot.charts import render_usage_png
-from bot.config import load_config
-from bot.errors import StoreOpenError
-from bot.store.factory import open_store
 from bot.store.interface import Storage
 from bot.store.records import UnansweredQuestion, Usage
 
-T = TypeVar("T")
 REPORT_UNANSWERED = 100  # questions listed in the report's unanswered table
 ALL_ANSWERED = "Every question got an answer."
 STYLE = """
@@ -37,7 +32,7 @@ def write_report(config_path: Path, db: Path | None, out: Path, days: int) -> in
     async def read(store: Storage) -> tuple[Usage, list[UnansweredQuestion]]:
         return await store.usage(days=days), await store.unanswered(limit=REPORT_UNANSWERED)
 
-    usage, unanswered = _with_store(config_path, db, read)
+    usage, unanswered = with_store(config_path, db, read)
     page = report_html(usage, unanswered, render_usage_png(usage), datetime.now(UTC))
     try:
         out.write_text(page, encoding="utf-8")
@@ -54,7 +49,7 @@ def print_unanswered(config_path: Path, db: Path | None, limit: int) -> int:
     async def read(store: Storage) -> list[UnansweredQuestion]:
         return await store.unanswered(limit=limit)
 
-    rows = _with_store(config_path, db, read)
+    rows = with_store(config_path, db, read)
     for line in unanswered_lines(rows):
         print(line)
     if not rows:
@@ -124,20 +119,6 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         lines.append(f'<tr><td colspan="{len(head)}">None yet.</td></tr>')
     lines.append("</tbody></table>")
     return "\n".join(lines)
-
-
-def _with_store(config_path: Path, db: Path | None, read: Callable[[Storage], Awaitable[T]]) -> T:
-    """Run ``read`` on the configured database. A missing file is an error, not a new empty
-    database: a mistyped ``--db`` or config must not report zero questions."""
-    database = db or load_config(config_path).database
-    if isinstance(database, Path) and not database.is_file():
-        raise StoreOpenError(str(database), "no such file (has the bot run with this config?)")
-
-    async def run() -> T:
-        async with await open_store(database, inline_writes=True) as store:
-            return await read(store)
-
-    return asyncio.run(run())
 
 
 def _when(timestamp: float) -> str:

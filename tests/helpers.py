@@ -76,7 +76,9 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``article-bot ARGS`` (with the tests' own config unless one is given)."""
     if "--config" not in args:
-        args = (args[0], "--config", str(own_config_file()), *args[1:])
+        # After the subcommand(s): ``intents export`` takes it after ``export``.
+        words = 2 if args[0] == "intents" else 1
+        args = (*args[:words], "--config", str(own_config_file()), *args[words:])
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

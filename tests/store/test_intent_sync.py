@@ -1,0 +1,178 @@
+"""Two hosts sharing one database: what a moderator adds or removes on one reaches the other's
+intents (on both backends), a file the database never had is shared, and a bad one is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.authoring import IntentAuthor, IntentDraft
+from bot.config import Config
+from bot.core.article import Article
+from bot.core.knowledge import Knowledge
+from bot.errors import IntentError
+from bot.intent_sync import IntentSync
+from bot.reloader import IntentWatcher
+from bot.store.interface import Storage
+from tests.helpers import ROOT
+from tests.store.conftest import Database
+
+EXAMPLES = (
+    "what is the bellwether",
+    "bellwether?",
+    "tell me about the bellwether",
+    "bellwether meaning",
+    "explain the bellwether",
+)
+QUESTION = "tell me about the bellwether"
+
+
+@dataclass
+class Host:
+    """One machine's process: its own intents folder and store, the shared database."""
+
+    knowledge: Knowledge
+    store: Storage
+    author: IntentAuthor
+    sync: IntentSync
+    errors: list[IntentError] = field(default_factory=list)
+
+    def answers(self, question: str) -> str | None:
+        """The intent this host answers ``question`` with."""
+        reply, _ = self.knowledge.engine.reply_to(question, None)
+        return reply.intent_id if reply.answered else None
+
+
+@pytest.fixture
+async def hosts(
+    tmp_path: Path, config: Config, article: Article, database: Database
+) -> AsyncIterator[Callable[[str], Awaitable[Host]]]:
+    """Start hosts by name, each over its own copy of the shipped intents."""
+    stores: list[Storage] = []
+
+    async def start(name: str) -> Host:
+        folder = tmp_path / name / "intents"
+        if not folder.exists():
+            shutil.copytree(ROOT / "intents", folder)
+        knowledge = Knowledge(article, folder, config.matching, config.dialogue)
+        store = await database.open()
+        stores.append(store)
+        watcher = IntentWatcher(knowledge)
+        author = IntentAuthor(knowledge, store.added_intents)
+        sync = IntentSync(author, store.added_intents, watcher.reload)
+        host = Host(knowledge, store, author, sync)
+
+        async def report(error: IntentError) -> None:
+            host.errors.append(error)
+
+        watcher.on_error = report
+        return host
+
+    yield start
+    for store in stores:
+        await store.close()
+
+
+def draft(intent_id: str = "bellwether", examples: tuple[str, ...] = EXAMPLES) -> IntentDraft:
+    """A valid moderator draft."""
+    return IntentDraft(intent_id, "turkey-coup", examples, "failed military coup in Turkey")
+
+
+async def test_an_add_and_a_remove_reach_the_other_host(
+    hosts: Callable[[str], Awaitable[Host]],
+) -> None:
+    """Added on A: B writes the file and answers with it; removed on A: B deletes it."""
+    a, b = await hosts("a"), await hosts("b")
+    assert b.answers(QUESTION) != "bellwether"
+    await a.author.add(draft(), "mod-1")
+    result = await b.sync.sync()
+    assert result.written == ("bellwether",) and b.answers(QUESTION) == "bellwether"
+    assert (b.knowledge.intents_dir / "added-bellwether.yaml").read_text(encoding="utf-8") == (
+        draft().to_yaml()
+    )
+    assert (await b.sync.sync()).files_changed is False  # nothing new: no reload
+    await a.author.remove("bellwether", "mod-1")
+    result = await b.sync.sync()
+    assert result.deleted == ("bellwether",) and b.answers(QUESTION) != "bellwether"
+    assert not (b.knowledge.intents_dir / "added-bellwether.yaml").exists()
+
+
+async def test_a_host_started_later_gets_them_at_once(
+    hosts: Callable[[str], Awaitable[Host]],
+) -> None:
+    """A host that was away (or is new) syncs what was added meanwhile."""
+    a = await hosts("a")
+    await a.author.add(draft(), "mod-1")
+    late = await hosts("late")
+    await late.sync.sync()
+    assert late.answers(QUESTION) == "bellwether"
+
+
+async def test_a_file_the_database_never_had_is_shared(
+    hosts: Callable[[str], Awaitable[Host]],
+) -> None:
+    """An added-*.yaml in force on one host (from before the database kept them) is stored,
+    and the other host gets it; the one the second host lacked is not undone there."""
+    a, b = await hosts("a"), await hosts("b")
+    (a.knowledge.intents_dir / "added-bellwether.yaml").write_text(draft().to_yaml())
+    a.knowledge.reload()
+    assert (await a.sync.sync()).adopted == ("bellwether",)
+    await b.sync.sync()
+    assert b.answers(QUESTION) == "bellwether" and a.answers(QUESTION) == "bellwether"
+
+
+async def test_an_intent_this_host_cannot_take_is_refused_and_reported(
+    hosts: Callable[[str], Awaitable[Host]],
+) -> None:
+    """B's own hand-written intent has the new intent's example: B's reload fails, its last
+    good set stays in force, and the error goes where reload errors go."""
+    a, b = await hosts("a"), await hosts("b")
+    (b.knowledge.intents_dir / "local.yaml").write_text(
+        draft(
+            "local-only", ("what is the bellwether", *[f"local thing {n}" for n in range(4)])
+        ).to_yaml()
+    )
+    b.knowledge.reload()
+    before = set(b.knowledge.intents.by_id)
+    await a.author.add(draft(), "mod-1")
+    await b.sync.sync()
+    assert set(b.knowledge.intents.by_id) == before
+    assert b.errors and "same example as intent 'bellwether'" in str(b.errors[0])
+
+
+async def test_a_row_without_a_valid_id_never_becomes_a_path(
+    hosts: Callable[[str], Awaitable[Host]], tmp_path: Path
+) -> None:
+    """Whatever the database holds, the sync writes only inside the intents folder."""
+    b = await hosts("b")
+    await b.store.added_intents.add("../escape", "version: 1\nintents: []\n", "someone")
+    result = await b.sync.sync()
+    assert result.written == () and not (tmp_path / "b" / "escape.yaml").exists()
+    assert not list(tmp_path.rglob("*escape*"))
+
+
+async def test_the_running_sync_picks_up_a_change(
+    hosts: Callable[[str], Awaitable[Host]], database: Database
+) -> None:
+    """B's background sync gets A's add by itself: told at once on PostgreSQL (its poll every
+    minute would be too late for the wait below), by its poll on SQLite."""
+    a, b = await hosts("a"), await hosts("b")
+    await b.sync.sync()
+    interval = 60.0 if database.backend == "postgresql" else 0.05
+    running = asyncio.create_task(b.sync.run(interval))
+    try:
+        await asyncio.sleep(0.5)  # let it start listening
+        await a.author.add(draft(), "mod-1")
+        for _ in range(200):
+            if b.answers(QUESTION) == "bellwether":
+                break
+            await asyncio.sleep(0.05)
+        assert b.answers(QUESTION) == "bellwether"
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
