@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from bot.added_files import added_file_name, write_file
 from bot.backup import backup_sqlite, pg_dump_command
 from bot.config import load_config
 from bot.core.intents import INTENT_ID
 from bot.errors import StoreOpenError
+from bot.files import added_file_name, write_file
 from bot.heartbeat import check_health, heartbeat_path
 from bot.store.factory import open_store
 from bot.store.interface import Storage

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import yaml
 
-from bot.added_files import TMP_PREFIX, TMP_SUFFIX, added_file_name, write_file
 from bot.core.intents import INTENTS_VERSION, Intent
 from bot.core.knowledge import Knowledge
 from bot.core.loading.intent_files import (
@@ -34,6 +33,7 @@ from bot.errors import (
     ReadOnlyIntentError,
     UnknownIntentError,
 )
+from bot.files import TMP_PREFIX, TMP_SUFFIX, added_file_name, write_file
 from bot.store.interface import IntentRows
 
 MAX_FIELD = 4000

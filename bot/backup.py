@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BackupError, BackupExistsError
+from bot.files import fsync_path
 
 # A bot busy checkpointing its WAL may hold the source for a moment: wait rather than fail.
 BUSY_TIMEOUT_MS = 10_000
@@ -54,9 +55,9 @@ def backup_sqlite(source: Path, target: Path, *, force: bool = False) -> BackupR
     partial = Path(name)
     try:
         _copy(source, partial, str(target))
-        _fsync(partial)
+        fsync_path(partial)
         _move(partial, target, force)
-        _fsync(target.parent)
+        fsync_path(target.parent)
     except OSError as exc:
         raise BackupError(str(target), exc.strerror or str(exc)) from exc
     finally:
@@ -122,12 +123,3 @@ def _move(partial: Path, target: Path, force: bool) -> None:
         if target.exists():
             raise BackupExistsError(str(target)) from None
         os.replace(partial, target)
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file's (or a folder's entries') data to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -19,10 +19,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.added_files import write_file
 from bot.authoring import IntentAuthor
 from bot.core.intents import INTENT_ID
 from bot.errors import IntentError
+from bot.files import write_file
 from bot.store.interface import IntentRows, Listener
 from bot.store.records import AddedIntent
 

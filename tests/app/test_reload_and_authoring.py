@@ -284,7 +284,7 @@ async def test_a_crash_while_writing_leaves_no_file(
         raise OSError(f"simulated crash at {fail_at}")
 
     target = {"write": "fdopen", "fsync": "fsync", "replace": "replace"}[fail_at]
-    monkeypatch.setattr(f"bot.added_files.os.{target}", boom)
+    monkeypatch.setattr(f"bot.files.os.{target}", boom)
     with pytest.raises(OSError, match="simulated crash"):
         await author.add(draft())
     monkeypatch.undo()

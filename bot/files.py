@@ -1,4 +1,5 @@
-"""Where and how a moderator-added intent's file is written: ``added-<id>.yaml``, atomically.
+"""Files the bot writes durably: moderator-added intents' files (``added-<id>.yaml``), written
+atomically, and fsync of a file or a folder's entries (backups use it too).
 
 Kept apart from ``bot.authoring`` so the admin's commands (``article-bot intents export``) write
 the same files without loading the matcher.
@@ -31,14 +32,15 @@ def write_file(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_path(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """Flush a file's data, or a folder's entries, to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
