@@ -222,14 +222,19 @@ class Engine:
         )
 
     def _clear_winner(self, query: Query, ranked: list[Candidate]) -> bool:
-        """Below the answer threshold, a quote whose examples resemble the question, which covers
-        most of its words and leads every other passage by ``clear_gap`` points is still the
-        answer: more questions answered on the question sets, none more wrongly."""
+        """Below the answer threshold, a quote that leads every other passage by ``clear_gap``
+        points is still the answer if the question is plainly about it: its examples resemble the
+        question, which uses the article's words and most of the quote's, or it is close in
+        meaning (``semantic_agree``), for readers who name what the article never does
+        ("headline", "tagline"). More questions answered on the question sets, none more
+        wrongly."""
         top = ranked[0]
         intent = self.intents.by_id[top.intent_id]
         if top.score < self.settings.clear_floor or intent.kind is not IntentKind.ANSWER:
             return False
-        if top.coverage < 50.0 or top.fuzzy < 50.0 or not self.matcher.topic_terms(query):
+        on_topic = bool(self.matcher.topic_terms(query))
+        lexical = top.coverage >= 50.0 and top.fuzzy >= 50.0 and on_topic
+        if not lexical and top.semantic < self.settings.semantic_agree:
             return False
         others = (
             c.score for c in ranked[1:] if self.intents.by_id[c.intent_id].span != intent.span

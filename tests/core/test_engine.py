@@ -129,6 +129,19 @@ def test_letters_and_meaning_agreeing_answer_below_the_threshold(engine: Engine)
     assert reply.answered and reply.intent_id == top.intent_id
 
 
+def test_clear_winner_close_in_meaning_needs_no_article_word(engine: Engine) -> None:
+    """Below the threshold, a passage far ahead of every other is answered when it is close in
+    meaning, even if the question uses none of the article's own words ("headline", "dance")."""
+    question = "what dance is named in the headline"
+    assert not engine.matcher.topic_terms(engine.matcher.prepare(question))
+    top = engine.rank(question)[0]
+    close = _with_threshold_above(engine, question, semantic_agree=top.semantic - 0.01)
+    reply, _ = close.reply_to(question, None)
+    assert reply.answered and reply.intent_id == "article-title"
+    far = _with_threshold_above(engine, question, semantic_agree=top.semantic + 0.01)
+    assert not far.reply_to(question, None)[0].answered
+
+
 def test_one_shared_word_is_no_clear_winner(engine: Engine) -> None:
     """Sharing a word or two with a passage ("keeps") does not make an off-topic one an answer."""
     reply, _ = engine.reply_to("my cat keeps throwing up, what should i do", None)
