@@ -84,3 +84,10 @@ def test_two_close_quotes_from_one_section_are_no_choice(engine: Engine, questio
     assert reply.kind is ReplyKind.ANSWER, reply.kind
     assert reply.intent_id == ranked[0].intent_id
     assert reply.section_id == "putin-meets-kerry"
+
+
+@pytest.mark.parametrize("name", ["IOC", "International Olympic Committee"])
+def test_a_named_body_weighs_as_one_word(engine: Engine, name: str) -> None:
+    """An organisation's long name reads as its acronym, one term: a question naming it in full
+    does not weigh the name three times over what else it asks."""
+    assert engine.matcher.prepare(f"what does the {name} decide").content == ("ioc", "decid")
