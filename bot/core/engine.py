@@ -157,7 +157,7 @@ class Engine:
                 return self._respond(first, top.score, state)
             return refusal, state
         if top.score < self.settings.answer_threshold and not (
-            self._clear_winner(query, ranked) or self._agreed(query, ranked)
+            self._clear_winner(query, ranked) or self._agreed(ranked)
         ):
             return self._ambiguous(ranked, self.settings.suggest_threshold), state
         top = self._prefer_answer(top, ranked)
@@ -241,13 +241,14 @@ class Engine:
         )
         return top.score - next(others, 0.0) >= self.settings.clear_gap
 
-    def _agreed(self, query: Query, ranked: list[Candidate]) -> bool:
+    def _agreed(self, ranked: list[Candidate]) -> bool:
         """Below the answer threshold, a quote that both signals put first, the letters (the
         score) and the meaning (closest in meaning by ``semantic_lead`` and at least
-        ``semantic_agree``), is still the answer: two independent signals seldom agree by chance."""
+        ``semantic_agree``), is still the answer: two independent signals seldom agree by chance,
+        whether or not the question uses the article's own words ("the piece", "in short")."""
         top = ranked[0]
         intent = self.intents.by_id[top.intent_id]
-        if intent.kind is not IntentKind.ANSWER or not self.matcher.topic_terms(query):
+        if intent.kind is not IntentKind.ANSWER:
             return False
         others = (
             c.semantic for c in ranked[1:] if self.intents.by_id[c.intent_id].span != intent.span

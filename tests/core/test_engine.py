@@ -129,6 +129,19 @@ def test_letters_and_meaning_agreeing_answer_below_the_threshold(engine: Engine)
     assert reply.answered and reply.intent_id == top.intent_id
 
 
+def test_letters_and_meaning_agreeing_need_no_article_word(engine: Engine) -> None:
+    """Below the threshold, a quote first both by score and by meaning is the answer even when
+    the question names nothing the article says in so many words ("the piece", "in short")."""
+    question = "what is the piece about, in short"
+    assert not engine.matcher.topic_terms(engine.matcher.prepare(question))
+    top = engine.rank(question)[0]
+    agreeing = _with_threshold_above(
+        engine, question, clear_floor=100.0, semantic_agree=top.semantic - 0.01
+    )
+    reply, _ = agreeing.reply_to(question, None)
+    assert reply.answered and reply.intent_id == "article-topic"
+
+
 def test_clear_winner_close_in_meaning_needs_no_article_word(engine: Engine) -> None:
     """Below the threshold, a passage far ahead of every other is answered when it is close in
     meaning, even if the question uses none of the article's own words ("headline", "dance")."""
