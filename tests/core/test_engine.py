@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
+from bot.config import load_config
 from bot.core.article import Article
 from bot.core.engine import Engine
+from bot.core.matching.types import MatchSettings
 from bot.core.replies import ReplyKind
+from tests.helpers import ROOT
 
 
 def test_answer_quotes_the_article(engine: Engine, article: Article) -> None:
@@ -153,6 +158,14 @@ def test_clear_winner_close_in_meaning_needs_no_article_word(engine: Engine) -> 
     assert reply.answered and reply.intent_id == "article-title"
     far = _with_threshold_above(engine, question, semantic_agree=top.semantic + 0.01)
     assert not far.reply_to(question, None)[0].answered
+
+
+@pytest.mark.parametrize("settings", [MatchSettings(), load_config(ROOT / "config.yaml").matching])
+def test_a_clear_leader_is_not_offered_alone(settings: MatchSettings) -> None:
+    """From the suggest threshold up, a quote that leads every other clearly is answered: a
+    "did you mean" offering that one passage alone would only make the reader click (in the
+    defaults and the shipped config.yaml alike)."""
+    assert settings.clear_floor <= settings.suggest_threshold
 
 
 def test_one_shared_word_is_no_clear_winner(engine: Engine) -> None:
