@@ -232,7 +232,7 @@ class Engine:
         intent = self.intents.by_id[top.intent_id]
         if top.score < self.settings.clear_floor or intent.kind is not IntentKind.ANSWER:
             return False
-        on_topic = bool(self.matcher.topic_terms(query))
+        on_topic = bool(self.matcher.named_terms(query))
         lexical = top.coverage >= 50.0 and top.fuzzy >= 50.0 and on_topic
         if not lexical and top.semantic < self.settings.semantic_agree:
             return False
@@ -337,7 +337,7 @@ class Engine:
 
     def _fallback(self, query: Query, ranked: list[Candidate]) -> Reply:
         """Near the article's topic -> "the article doesn't say"; otherwise off-topic."""
-        on_topic = bool(self.matcher.topic_terms(query))
+        on_topic = bool(self.matcher.named_terms(query))
         related = next((c for c in ranked if c.coverage > 0), None) if on_topic else None
         intent = self.intents.by_id.get(related.intent_id) if related else None
         if related is None or intent is None or intent.section is None:

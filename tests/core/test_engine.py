@@ -147,12 +147,23 @@ def test_letters_and_meaning_agreeing_need_no_article_word(engine: Engine) -> No
     assert reply.answered and reply.intent_id == "article-topic"
 
 
+def test_clear_winner_may_use_a_quote_keyword_for_the_article_word(engine: Engine) -> None:
+    """A question about the piece itself ("upshot", "piece") uses no word of the article's text;
+    a keyword of the quote it leads to ("gist", "summary") stands for one in the clear winner."""
+    question = "in a couple of sentences, what's the upshot of this piece"
+    query = engine.matcher.prepare(question)
+    assert not engine.matcher.topic_terms(query) and engine.matcher.named_terms(query)
+    below = _with_threshold_above(engine, question, clear_floor=0.0, semantic_agree=2.0)
+    reply, _ = below.reply_to(question, None)
+    assert reply.answered and reply.intent_id == "article-topic"
+
+
 def test_clear_winner_close_in_meaning_needs_no_article_word(engine: Engine) -> None:
     """Below the threshold, a passage far ahead of every other is answered when it is close in
-    meaning, even if the question uses none of the article's own words ("headline", "dance")."""
-    question = "what dance is named in the headline"
-    assert not engine.matcher.topic_terms(engine.matcher.prepare(question))
+    meaning, even if its examples do not resemble the question ("the big title at the top")."""
+    question = "what dance does the big title at the top mention"
     top = engine.rank(question)[0]
+    assert top.fuzzy < 50.0, "the premise: the letters alone do not make it a clear winner"
     close = _with_threshold_above(engine, question, semantic_agree=top.semantic - 0.01)
     reply, _ = close.reply_to(question, None)
     assert reply.answered and reply.intent_id == "article-title"
