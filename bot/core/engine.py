@@ -7,7 +7,14 @@ from dataclasses import replace
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matching.matcher import Matcher, stem_terms
-from bot.core.matching.question_form import Wanted, answers, asked, asks_advice, whose_view
+from bot.core.matching.question_form import (
+    Wanted,
+    answers,
+    asked,
+    asks_advice,
+    asks_fact,
+    whose_view,
+)
 from bot.core.matching.types import Candidate, MatchSettings, Query
 from bot.core.replies import DialogueSettings, Reply, ReplyKind, State, Suggestion
 from bot.core.text import QUESTION_WORDS, clean_user_text, normalise
@@ -72,6 +79,33 @@ class Engine:
         ranked = self.matcher.rank(query, limit=8)
         if state is not None and self._contextual(query):
             ranked = self._with_context(ranked, state)
+        return self._quote_first(query, ranked)
+
+    def _quote_first(self, query: Query, ranked: list[Candidate]) -> list[Candidate]:
+        """A "the article doesn't say" on top gives way to a quote of its own section that is
+        close behind (``quote_margin``, and above the answer threshold) and covers as much of
+        the question, unless the question asks for a specific fact. Such an intent is about a
+        fact the passage lacks (a date, a name); sharing the passage's topic words, it also
+        draws the questions about what the passage does say ("did the NATO meeting matter?")."""
+        if not ranked:
+            return ranked
+        top = ranked[0]
+        first = self.intents.by_id[top.intent_id]
+        if first.kind is not IntentKind.NOT_IN_ARTICLE or first.section is None:
+            return ranked
+        if asks_fact(query.text):  # after the cheap checks: most tops are answers
+            return ranked
+        floor = max(self.settings.answer_threshold, top.score - self.settings.quote_margin)
+        for cand in ranked[1:]:
+            if cand.score < floor:
+                break
+            intent = self.intents.by_id[cand.intent_id]
+            if (
+                intent.kind is IntentKind.ANSWER
+                and intent.section == first.section
+                and cand.coverage >= top.coverage
+            ):
+                return [cand, *(c for c in ranked if c is not cand)]
         return ranked
 
     def answer_intent(self, intent_id: str, state: State | None) -> tuple[Reply, State | None]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.core.matching.matcher import stem_terms
-from bot.core.text import normalise, tokens
+from bot.core.text import STOPWORDS, normalise, tokens
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -83,6 +83,17 @@ _ADVICE = re.compile(
 )
 
 
+# A question for one specific fact: a person, a place, a time, a number or a thing to name. "What"
+# asks for one only before a noun ("what city", "what other articles"), not before a verb ("what
+# did they decide") or a function word ("what about", "what exactly").
+_FACT = re.compile(
+    r"\b(who|whom|whose|which|when|where|how (many|much|long|old|far|big|often))\b|"
+    r"\b(name|names|named)\b|\bwhat (other |kind of |sort of |type of )?(?P<noun>\w+)"
+)
+# Adverbs that follow "what" without making it ask for a thing ("what exactly did he say").
+_NOT_NOUNS = frozenset({"exactly", "else", "precisely", "specifically"})
+
+
 # "What does <someone> think/say ...": a view the article can only quote if it names them.
 _VIEW = re.compile(
     r"\b(what|how) (does|did|do|would|will|might) (?P<who>(\w+ ){0,3}?\w+) "
@@ -111,6 +122,16 @@ def asked(question: str) -> Wanted | None:
 def asks_advice(question: str) -> bool:
     """Whether a question asks how the reader should do something."""
     return bool(_ADVICE.search(normalise(question)))
+
+
+def asks_fact(question: str) -> bool:
+    """Whether a question asks for one specific fact (who, which, when, where, how many, what
+    + a noun) rather than for what happened, why, or whether."""
+    for found in _FACT.finditer(normalise(question)):
+        noun = found.group("noun")
+        if noun is None or (noun not in STOPWORDS and noun not in _NOT_NOUNS):
+            return True
+    return False
 
 
 def whose_view(question: str) -> str | None:
