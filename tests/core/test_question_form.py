@@ -33,6 +33,10 @@ from bot.core.replies import ReplyKind
         ("what day did they stop talking", AnswerType.DATE),
         ("how long did the meeting last", None),
         ("what does russia gain", None),
+        ("did they end up signing anything", AnswerType.OUTCOME),
+        ("how did it all turn out", AnswerType.OUTCOME),
+        ("was the ban finally lifted", AnswerType.OUTCOME),
+        ("could they end up as allies", None),
     ],
 )
 def test_asked_type(question: str, kind: AnswerType | None) -> None:
@@ -222,3 +226,13 @@ def test_a_doesnt_say_keeps_the_fact_questions(engine: Engine, question: str) ->
     """Asked for the fact it is about, a "doesn't say" intent still answers."""
     reply, _ = engine.reply_to(question, None)
     assert reply.kind is ReplyKind.NOT_IN_ARTICLE
+
+
+def test_outcome_questions_need_a_passage_that_reports_one(engine: Engine) -> None:
+    """Asked whether something happened in the end, a passage that only weighs it up does not
+    answer ("the article doesn't say how it turned out"); one that reports an end still does."""
+    reply, _ = engine.reply_to("did the two countries end up forming a military alliance", None)
+    assert reply.kind is ReplyKind.NOT_IN_ARTICLE and reply.quote is None
+    assert reply.section_id == "putin-meets-kerry" and "turned out" in reply.message
+    reply, _ = engine.reply_to("when did the talks finally wrap up", None)
+    assert reply.kind is ReplyKind.ANSWER and reply.section_id == "putin-meets-kerry"
