@@ -7,7 +7,14 @@ from dataclasses import replace
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matching.matcher import Matcher, stem_terms
-from bot.core.matching.question_form import Wanted, answers, asked, asks_advice, whose_view
+from bot.core.matching.question_form import (
+    Wanted,
+    answers,
+    asked,
+    asks_advice,
+    asks_fact,
+    whose_view,
+)
 from bot.core.matching.types import Candidate, MatchSettings, Query
 from bot.core.replies import DialogueSettings, Reply, ReplyKind, State, Suggestion
 from bot.core.text import QUESTION_WORDS, clean_user_text, normalise
@@ -72,6 +79,33 @@ class Engine:
         ranked = self.matcher.rank(query, limit=8)
         if state is not None and self._contextual(query):
             ranked = self._with_context(ranked, state)
+        return self._quote_first(query, ranked)
+
+    def _quote_first(self, query: Query, ranked: list[Candidate]) -> list[Candidate]:
+        """A "the article doesn't say" on top gives way to a quote of its own section that is
+        close behind (``quote_margin``, and above the answer threshold) and covers as much of
+        the question, unless the question asks for a specific fact. Such an intent is about a
+        fact the passage lacks (a date, a name); sharing the passage's topic words, it also
+        draws the questions about what the passage does say ("did the NATO meeting matter?")."""
+        if not ranked:
+            return ranked
+        top = ranked[0]
+        first = self.intents.by_id[top.intent_id]
+        if first.kind is not IntentKind.NOT_IN_ARTICLE or first.section is None:
+            return ranked
+        if asks_fact(query.text):  # after the cheap checks: most tops are answers
+            return ranked
+        floor = max(self.settings.answer_threshold, top.score - self.settings.quote_margin)
+        for cand in ranked[1:]:
+            if cand.score < floor:
+                break
+            intent = self.intents.by_id[cand.intent_id]
+            if (
+                intent.kind is IntentKind.ANSWER
+                and intent.section == first.section
+                and cand.coverage >= top.coverage
+            ):
+                return [cand, *(c for c in ranked if c is not cand)]
         return ranked
 
     def answer_intent(self, intent_id: str, state: State | None) -> tuple[Reply, State | None]:
@@ -157,7 +191,7 @@ class Engine:
                 return self._respond(first, top.score, state)
             return refusal, state
         if top.score < self.settings.answer_threshold and not (
-            self._clear_winner(query, ranked) or self._agreed(query, ranked)
+            self._clear_winner(query, ranked) or self._agreed(ranked)
         ):
             return self._ambiguous(ranked, self.settings.suggest_threshold), state
         top = self._prefer_answer(top, ranked)
@@ -222,27 +256,33 @@ class Engine:
         )
 
     def _clear_winner(self, query: Query, ranked: list[Candidate]) -> bool:
-        """Below the answer threshold, a quote whose examples resemble the question, which covers
-        most of its words and leads every other passage by ``clear_gap`` points is still the
-        answer: more questions answered on the question sets, none more wrongly."""
+        """Below the answer threshold, a quote that leads every other passage by ``clear_gap``
+        points is still the answer if the question is plainly about it: its examples resemble the
+        question, which uses the article's words and most of the quote's, or it is close in
+        meaning (``semantic_agree``), for readers who name what the article never does
+        ("headline", "tagline"). More questions answered on the question sets, none more
+        wrongly."""
         top = ranked[0]
         intent = self.intents.by_id[top.intent_id]
         if top.score < self.settings.clear_floor or intent.kind is not IntentKind.ANSWER:
             return False
-        if top.coverage < 50.0 or top.fuzzy < 50.0 or not self.matcher.topic_terms(query):
+        on_topic = bool(self.matcher.named_terms(query))
+        lexical = top.coverage >= 50.0 and top.fuzzy >= 50.0 and on_topic
+        if not lexical and top.semantic < self.settings.semantic_agree:
             return False
         others = (
             c.score for c in ranked[1:] if self.intents.by_id[c.intent_id].span != intent.span
         )
         return top.score - next(others, 0.0) >= self.settings.clear_gap
 
-    def _agreed(self, query: Query, ranked: list[Candidate]) -> bool:
+    def _agreed(self, ranked: list[Candidate]) -> bool:
         """Below the answer threshold, a quote that both signals put first, the letters (the
         score) and the meaning (closest in meaning by ``semantic_lead`` and at least
-        ``semantic_agree``), is still the answer: two independent signals seldom agree by chance."""
+        ``semantic_agree``), is still the answer: two independent signals seldom agree by chance,
+        whether or not the question uses the article's own words ("the piece", "in short")."""
         top = ranked[0]
         intent = self.intents.by_id[top.intent_id]
-        if intent.kind is not IntentKind.ANSWER or not self.matcher.topic_terms(query):
+        if intent.kind is not IntentKind.ANSWER:
             return False
         others = (
             c.semantic for c in ranked[1:] if self.intents.by_id[c.intent_id].span != intent.span
@@ -331,7 +371,7 @@ class Engine:
 
     def _fallback(self, query: Query, ranked: list[Candidate]) -> Reply:
         """Near the article's topic -> "the article doesn't say"; otherwise off-topic."""
-        on_topic = bool(self.matcher.topic_terms(query))
+        on_topic = bool(self.matcher.named_terms(query))
         related = next((c for c in ranked if c.coverage > 0), None) if on_topic else None
         intent = self.intents.by_id.get(related.intent_id) if related else None
         if related is None or intent is None or intent.section is None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
+from bot.config import load_config
 from bot.core.article import Article
 from bot.core.engine import Engine
+from bot.core.matching.types import MatchSettings
 from bot.core.replies import ReplyKind
+from tests.helpers import ROOT
 
 
 def test_answer_quotes_the_article(engine: Engine, article: Article) -> None:
@@ -127,6 +132,51 @@ def test_letters_and_meaning_agreeing_answer_below_the_threshold(engine: Engine)
     )
     reply, _ = agreeing.reply_to(question, None)
     assert reply.answered and reply.intent_id == top.intent_id
+
+
+def test_letters_and_meaning_agreeing_need_no_article_word(engine: Engine) -> None:
+    """Below the threshold, a quote first both by score and by meaning is the answer even when
+    the question names nothing the article says in so many words ("the piece", "in short")."""
+    question = "what is the piece about, in short"
+    assert not engine.matcher.topic_terms(engine.matcher.prepare(question))
+    top = engine.rank(question)[0]
+    agreeing = _with_threshold_above(
+        engine, question, clear_floor=100.0, semantic_agree=top.semantic - 0.01
+    )
+    reply, _ = agreeing.reply_to(question, None)
+    assert reply.answered and reply.intent_id == "article-topic"
+
+
+def test_clear_winner_may_use_a_quote_keyword_for_the_article_word(engine: Engine) -> None:
+    """A question about the piece itself ("upshot", "piece") uses no word of the article's text;
+    a keyword of the quote it leads to ("gist", "summary") stands for one in the clear winner."""
+    question = "in a couple of sentences, what's the upshot of this piece"
+    query = engine.matcher.prepare(question)
+    assert not engine.matcher.topic_terms(query) and engine.matcher.named_terms(query)
+    below = _with_threshold_above(engine, question, clear_floor=0.0, semantic_agree=2.0)
+    reply, _ = below.reply_to(question, None)
+    assert reply.answered and reply.intent_id == "article-topic"
+
+
+def test_clear_winner_close_in_meaning_needs_no_article_word(engine: Engine) -> None:
+    """Below the threshold, a passage far ahead of every other is answered when it is close in
+    meaning, even if its examples do not resemble the question ("the big title at the top")."""
+    question = "what dance does the big title at the top mention"
+    top = engine.rank(question)[0]
+    assert top.fuzzy < 50.0, "the premise: the letters alone do not make it a clear winner"
+    close = _with_threshold_above(engine, question, semantic_agree=top.semantic - 0.01)
+    reply, _ = close.reply_to(question, None)
+    assert reply.answered and reply.intent_id == "article-title"
+    far = _with_threshold_above(engine, question, semantic_agree=top.semantic + 0.01)
+    assert not far.reply_to(question, None)[0].answered
+
+
+@pytest.mark.parametrize("settings", [MatchSettings(), load_config(ROOT / "config.yaml").matching])
+def test_a_clear_leader_is_not_offered_alone(settings: MatchSettings) -> None:
+    """From the suggest threshold up, a quote that leads every other clearly is answered: a
+    "did you mean" offering that one passage alone would only make the reader click (in the
+    defaults and the shipped config.yaml alike)."""
+    assert settings.clear_floor <= settings.suggest_threshold
 
 
 def test_one_shared_word_is_no_clear_winner(engine: Engine) -> None:

@@ -12,6 +12,7 @@ from bot.core.matching.question_form import (
     answers,
     asked,
     asks_advice,
+    asks_fact,
     provides,
     whose_view,
 )
@@ -32,6 +33,10 @@ from bot.core.replies import ReplyKind
         ("what day did they stop talking", AnswerType.DATE),
         ("how long did the meeting last", None),
         ("what does russia gain", None),
+        ("did they end up signing anything", AnswerType.OUTCOME),
+        ("how did it all turn out", AnswerType.OUTCOME),
+        ("was the ban finally lifted", AnswerType.OUTCOME),
+        ("could they end up as allies", None),
     ],
 )
 def test_asked_type(question: str, kind: AnswerType | None) -> None:
@@ -169,3 +174,65 @@ def test_views_of_people_the_article_quotes(engine: Engine, question: str, secti
     """What Lavrov said, or the author (a reader's word for the byline), is still quoted."""
     reply, _ = engine.reply_to(question, None)
     assert reply.answered and reply.section_id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("who chaired the talks", True),
+        ("which city hosted them", True),
+        ("when did the siege begin", True),
+        ("how many delegates came", True),
+        ("what city was it in", True),
+        ("what other countries were there", True),
+        ("name the officials", True),
+        ("what did the analysts make of it", False),
+        ("what about the summit", False),
+        ("did the meeting change anything", False),
+        ("why would they bother", False),
+        ("what exactly will they be told", False),
+        ("so whats going on with turkey", False),
+    ],
+)
+def test_asks_fact(question: str, fact: bool) -> None:
+    """Who, which, when, where, how many and what + a noun ask for one fact; what + a verb or a
+    function word, why and yes-or-no questions ask about what happened."""
+    assert asks_fact(question) is fact
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("what did the analysts make of putin's body language", "putin-meets-kerry"),
+        ("did the turkish army's attempt to take over work", "turkey-coup"),
+    ],
+)
+def test_a_doesnt_say_gives_way_to_its_sections_quote(
+    engine: Engine, question: str, section: str
+) -> None:
+    """A "doesn't say" intent about a fact the passage lacks (the analysts' names, the coup's
+    date) gives way to its section's quote, close behind, when the question asks no such fact."""
+    ranked = engine.rank(question)
+    assert engine.intents.by_id[ranked[1].intent_id].kind.value == "not_in_article"
+    reply, _ = engine.reply_to(question, None)
+    assert reply.kind is ReplyKind.ANSWER and reply.section_id == section
+    assert reply.intent_id == ranked[0].intent_id
+
+
+@pytest.mark.parametrize(
+    "question", ["which analysts read putin's body language", "when was the nato meeting held"]
+)
+def test_a_doesnt_say_keeps_the_fact_questions(engine: Engine, question: str) -> None:
+    """Asked for the fact it is about, a "doesn't say" intent still answers."""
+    reply, _ = engine.reply_to(question, None)
+    assert reply.kind is ReplyKind.NOT_IN_ARTICLE
+
+
+def test_outcome_questions_need_a_passage_that_reports_one(engine: Engine) -> None:
+    """Asked whether something happened in the end, a passage that only weighs it up does not
+    answer ("the article doesn't say how it turned out"); one that reports an end still does."""
+    reply, _ = engine.reply_to("did the two countries end up forming a military alliance", None)
+    assert reply.kind is ReplyKind.NOT_IN_ARTICLE and reply.quote is None
+    assert reply.section_id == "putin-meets-kerry" and "turned out" in reply.message
+    reply, _ = engine.reply_to("when did the talks finally wrap up", None)
+    assert reply.kind is ReplyKind.ANSWER and reply.section_id == "putin-meets-kerry"

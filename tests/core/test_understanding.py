@@ -84,3 +84,22 @@ def test_two_close_quotes_from_one_section_are_no_choice(engine: Engine, questio
     assert reply.kind is ReplyKind.ANSWER, reply.kind
     assert reply.intent_id == ranked[0].intent_id
     assert reply.section_id == "putin-meets-kerry"
+
+
+@pytest.mark.parametrize("name", ["IOC", "International Olympic Committee"])
+def test_a_named_body_weighs_as_one_word(engine: Engine, name: str) -> None:
+    """An organisation's long name reads as its acronym, one term: a question naming it in full
+    does not weigh the name three times over what else it asks."""
+    assert engine.matcher.prepare(f"what does the {name} decide").content == ("ioc", "decid")
+
+
+@pytest.mark.parametrize(
+    "question", ["which school did john kerry attend", "is turkey a good place for a beach holiday"]
+)
+def test_world_questions_naming_the_articles_people_quote_nothing(
+    engine: Engine, question: str
+) -> None:
+    """A question about the world that names one of the article's people or places (Kerry's
+    schooling, Turkey's beaches) is told the article doesn't say; no passage is quoted."""
+    reply, _ = engine.reply_to(question, None)
+    assert not reply.answered and reply.quote is None

@@ -26,7 +26,7 @@ from typing import Any
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from bot.core.intents import Intent, IntentSet
+from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matching.index import (
     CoverageIndex,
     ExampleIndex,
@@ -99,6 +99,7 @@ class Matcher:
         self._owner: list[int] = []
         self._shown: dict[int, str] = {}
         self._example_words = NumberedWords()
+        self._keyword_terms: set[str] = set()
         terms_texts, full_texts, bags, raw_words = self._read(intents, ranked, article_text)
         self._semantic = SemanticIndex(vectors or load_vectors(), self._example_words, self._owner)
         del self._example_words
@@ -113,6 +114,10 @@ class Matcher:
         self._unknown_idf = settings.unknown_weight * math.log(1 + count)
         article_words = set(tokens(normalise(article_text)))
         self._article_terms = frozenset(stem_terms(sorted(article_words)))
+        # What readers call the quotes' topics: the article's words and the answers' keywords
+        # (the header's "headline", "gist" or "byline" are no words of the article's text).
+        self._named_terms = self._article_terms | (self._keyword_terms - {""})
+        del self._keyword_terms
         self.vocabulary = frozenset(raw_words | article_words)
         scan_words = limits.words if settings.index else len(self.vocabulary)
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
@@ -160,7 +165,10 @@ class Matcher:
                 self._example_words.add(words)
                 self._normalised.append(example)
                 self._owner.append(rank)
-            raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
+            keyword_words = self._bag_extras(intent, article_text, bag, quoted)
+            raw_words.update(keyword_words)
+            if intent.kind is IntentKind.ANSWER:
+                self._keyword_terms.update(map(term_of.__getitem__, keyword_words))
         return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:
@@ -359,3 +367,7 @@ class Matcher:
     def topic_terms(self, query: Query) -> list[str]:
         """The question's content terms that the article itself uses (its topic, if any)."""
         return [t for t in query.content if t in self._article_terms]
+
+    def named_terms(self, query: Query) -> list[str]:
+        """The question's content terms that the article or an answer's keywords use."""
+        return [t for t in query.content if t in self._named_terms]

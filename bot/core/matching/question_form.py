@@ -3,7 +3,8 @@
 "How many fighters are trapped in Aleppo?" is on the article's topic, and the Aleppo passage is the
 closest match, but if that passage has no number in it, it does not answer: the bot should say the
 article doesn't say rather than quote it as if it did. The same holds for a question that asks
-when something was founded or someone was born, how old someone is, or in what year; for what
+when something was founded or someone was born, how old someone is, in what year, or how it
+all turned out (an opinion piece weighs what may happen, it rarely reports the end); for what
 someone the article never names thinks or said; and for "how do I ..." questions, which ask for
 advice an article of opinion never gives. Only English cues, no knowledge of any article;
 questions are read in ``text.normalise`` form (lowercase, no apostrophes: "what's" is "whats").
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.core.matching.matcher import stem_terms
-from bot.core.text import normalise, tokens
+from bot.core.text import STOPWORDS, normalise, tokens
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -44,6 +45,7 @@ class AnswerType(Enum):
     YEAR = "give a year for that"
     AGE = "say how old anyone is"
     ORIGIN = "say who founded or invented anything, or when anyone was born"
+    OUTCOME = "say how it turned out"
 
 
 # Checked in order: the first that matches names the kind ("how old" is an age, not a figure).
@@ -65,12 +67,24 @@ _ASKS = (
         AnswerType.DATE,
         re.compile(r"\b(what|which) (date|day|month|time)\b|\bwhen exactly\b|\bon what date\b"),
     ),
+    # Whether what the piece discusses happened in the end: asked in the past ("did ... end up",
+    # "was ... finally"), not as speculation ("could they end up").
+    (
+        AnswerType.OUTCOME,
+        re.compile(
+            r"\b(did|was|were|has|have)\b.*\b(in the end|end(ed)? up|eventually|finally|"
+            r"turn(ed)? out|at last)\b|\bhow did (it|that|this|things) (all )?turn out\b"
+        ),
+    ),
 )
 _HAS = {
     AnswerType.QUANTITY: re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
     AnswerType.DATE: re.compile(rf"\d{{4}}|\b({_TIME_WORDS})\b", re.IGNORECASE),
     AnswerType.YEAR: re.compile(r"\b(1\d{3}|20\d{2})\b"),
     AnswerType.AGE: re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b", re.IGNORECASE),
+    AnswerType.OUTCOME: re.compile(
+        r"\b(finally|eventually|in the end|ended|concluded|turned out|at last)\b", re.IGNORECASE
+    ),
     AnswerType.ORIGIN: re.compile(
         r"\b(found(ed|er|ers|ing)|born|birth\w*|invent\w*|establish\w*)\b", re.IGNORECASE
     ),
@@ -81,6 +95,17 @@ _ADVICE = re.compile(
     r"\bhow (do|can|could|should|would) (i|we)\b|^(so |ok |and )?how to\b|"
     r"\bbest way to\b|\btips (for|on)\b|\bshould i\b|\bwhat should (i|we) do\b"
 )
+
+
+# A question for one specific fact: a person, a place, a time, a number or a thing to name. "What"
+# asks for one only before a noun ("what city", "what other articles"), not before a verb ("what
+# did they decide") or a function word ("what about", "what exactly").
+_FACT = re.compile(
+    r"\b(who|whom|whose|which|when|where|how (many|much|long|old|far|big|often))\b|"
+    r"\b(name|names|named)\b|\bwhat (other |kind of |sort of |type of )?(?P<noun>\w+)"
+)
+# Adverbs that follow "what" without making it ask for a thing ("what exactly did he say").
+_NOT_NOUNS = frozenset({"exactly", "else", "precisely", "specifically"})
 
 
 # "What does <someone> think/say ...": a view the article can only quote if it names them.
@@ -111,6 +136,16 @@ def asked(question: str) -> Wanted | None:
 def asks_advice(question: str) -> bool:
     """Whether a question asks how the reader should do something."""
     return bool(_ADVICE.search(normalise(question)))
+
+
+def asks_fact(question: str) -> bool:
+    """Whether a question asks for one specific fact (who, which, when, where, how many, what
+    + a noun) rather than for what happened, why, or whether."""
+    for found in _FACT.finditer(normalise(question)):
+        noun = found.group("noun")
+        if noun is None or (noun not in STOPWORDS and noun not in _NOT_NOUNS):
+            return True
+    return False
 
 
 def whose_view(question: str) -> str | None:

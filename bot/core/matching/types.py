@@ -14,7 +14,8 @@ class MatchSettings:
     answer_threshold: float = 48.0
     suggest_threshold: float = 40.0
     ambiguity_margin: float = 2.0
-    clear_floor: float = 44.0
+    quote_margin: float = 15.0
+    clear_floor: float = 40.0
     clear_gap: float = 8.0
     fuzzy_weight: float = 0.5
     semantic_weight: float = 0.3
