@@ -37,6 +37,10 @@ from bot.core.replies import ReplyKind
         ("how did it all turn out", AnswerType.OUTCOME),
         ("was the ban finally lifted", AnswerType.OUTCOME),
         ("could they end up as allies", None),
+        ("who is the leader of al nusra", AnswerType.LEADER),
+        ("whos the boss of nato", AnswerType.LEADER),
+        ("who runs the IOC", AnswerType.LEADER),
+        ("who is russia's foreign minister", None),
     ],
 )
 def test_asked_type(question: str, kind: AnswerType | None) -> None:
@@ -66,6 +70,14 @@ def test_figure_question_on_a_passage_with_one(engine: Engine) -> None:
     """ "How many years" of Kerry's experience is answered: the passage has the number."""
     reply, _ = engine.reply_to("how many years of experience does kerry have", None)
     assert reply.answered and reply.intent_id == "kerry-experience"
+
+
+def test_leader_questions_need_an_office_in_the_passage(engine: Engine) -> None:
+    """ "Who leads X" is answered by a passage that names an office holder, and only by one."""
+    assert provides("Russian President Vladimir Putin", AnswerType.LEADER)
+    assert not provides("the rebels of Jabhat al-Nusra are trapped", AnswerType.LEADER)
+    reply, _ = engine.reply_to("who is the foreign minister of russia", None)
+    assert reply.answered and reply.quote is not None and "Lavrov" in reply.quote.text
 
 
 def test_provides_years_ages_and_origins() -> None:
@@ -116,6 +128,9 @@ def test_asks_advice(question: str, advice: bool) -> None:
         "who founded al nusra",
         "how old is john kerry",
         "how many countries are members of NATO",
+        "who runs al nusra",
+        "who is the secretary general of nato",
+        "whos the boss of nato",
     ],
 )
 def test_topical_questions_the_article_cannot_answer(engine: Engine, question: str) -> None:

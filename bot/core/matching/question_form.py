@@ -46,6 +46,7 @@ class AnswerType(Enum):
     AGE = "say how old anyone is"
     ORIGIN = "say who founded or invented anything, or when anyone was born"
     OUTCOME = "say how it turned out"
+    LEADER = "say who leads it"
 
 
 # Checked in order: the first that matches names the kind ("how old" is an age, not a figure).
@@ -54,6 +55,16 @@ _ASKS = (
     (
         AnswerType.ORIGIN,
         re.compile(r"\b(founded|founder|founders|born|birthday|birthplace|invented|inventor)\b"),
+    ),
+    # Who leads a group or a country the article names: a passage naming no office holds no
+    # answer ("who runs al nusra" is not answered by the passage about al-Nusra's fighters).
+    (
+        AnswerType.LEADER,
+        re.compile(
+            r"\bwho(s| is| was| are| were)( the| its| their)?( current| new)? (leader|head|chief|"
+            r"boss|president|secretary general|commander|chairman|director|ceo)s?\b|"
+            r"\bwho (leads|led|runs|ran|heads|headed|commands|commanded)\b"
+        ),
     ),
     (AnswerType.YEAR, re.compile(r"\b(what|which) year\b|\bsince when\b")),
     (
@@ -82,6 +93,11 @@ _HAS = {
     AnswerType.DATE: re.compile(rf"\d{{4}}|\b({_TIME_WORDS})\b", re.IGNORECASE),
     AnswerType.YEAR: re.compile(r"\b(1\d{3}|20\d{2})\b"),
     AnswerType.AGE: re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b", re.IGNORECASE),
+    AnswerType.LEADER: re.compile(
+        r"\b(leaders?|head|chief|president|minister|secretary|commander|general|king|prime|"
+        r"chairman|director|premier)\b",
+        re.IGNORECASE,
+    ),
     AnswerType.OUTCOME: re.compile(
         r"\b(finally|eventually|in the end|ended|concluded|turned out|at last)\b", re.IGNORECASE
     ),
