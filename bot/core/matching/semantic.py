@@ -20,6 +20,8 @@ with a sum of tokens is the sum of its dot products with the tokens.
 from __future__ import annotations
 
 import importlib.util
+import json
+import math
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -28,7 +30,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from safetensors import safe_open
 from tokenizers import Tokenizer
 
 Matrix = npt.NDArray[np.float32]
@@ -38,6 +39,7 @@ _DIMENSIONS = 256
 # The files WordLlama's default model ("l2_supercat", 256 dimensions) ships in its wheel.
 _WEIGHTS = "l2_supercat_256.safetensors"
 _TOKENIZER = "l2_supercat_tokenizer_config.json"
+_TENSOR = "embedding.weight"
 # Texts of one length summed at once while building (bounds the temporary array).
 _CHUNK = 512
 
@@ -107,18 +109,37 @@ def _unit(rows: Matrix) -> Matrix:
 def load_vectors() -> WordVectors:
     """WordLlama's bundled vectors and tokenizer, read once per process from its package.
 
-    The two files are read the way ``WordLlama.load`` reads them (``Tokenizer.from_file``,
-    ``safe_open``), without importing the library itself: its import pulls in pydantic, an
-    HTTP client and the Hub client (memory and time at every start) for what is a lookup.
+    The two files are read without importing the library itself: its import pulls in
+    pydantic, an HTTP client and the Hub client (memory and time at every start) for what is a
+    lookup. The tokenizer is read as ``WordLlama.load`` reads it (``Tokenizer.from_file``).
     """
     spec = importlib.util.find_spec("wordllama")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("wordllama is not installed (pip install wordllama)")
     folder = Path(spec.origin).parent
     tokenizer = Tokenizer.from_file(str(folder / "tokenizers" / _TOKENIZER))
-    with safe_open(str(folder / "weights" / _WEIGHTS), framework="np") as weights:
-        table = weights.get_tensor("embedding.weight")
-    return WordVectors(tokenizer, np.asarray(table, dtype=np.float16))
+    return WordVectors(tokenizer, read_half_tensor(folder / "weights" / _WEIGHTS, _TENSOR))
+
+
+def read_half_tensor(path: Path, name: str) -> npt.NDArray[np.float16]:
+    """One float16 tensor of a safetensors file, read straight into its array.
+
+    The format is an 8-byte little-endian header size, a JSON header giving each tensor's
+    dtype, shape and byte range after the header, then the bytes. The safetensors library
+    reads the bytes and then copies them into the array: twice the table at once, at start.
+    """
+    with path.open("rb") as file:
+        size = int.from_bytes(file.read(8), "little")
+        entry = json.loads(file.read(size))[name]
+        start, end = entry["data_offsets"]
+        shape = tuple(entry["shape"])
+        if entry["dtype"] != "F16" or end - start != 2 * math.prod(shape):
+            raise ValueError(f"{path}: {name} is not a float16 tensor of shape {shape}")
+        file.seek(8 + size + start)
+        table = np.fromfile(file, dtype="<f2", count=(end - start) // 2)
+    if table.size != math.prod(shape):
+        raise ValueError(f"{path}: {name} is cut short")
+    return table.reshape(shape)
 
 
 class NumberedWords:
