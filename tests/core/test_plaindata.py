@@ -16,7 +16,14 @@ from bot.core.article import Article
 from bot.core.intents import IntentKind
 from bot.core.knowledge import Knowledge
 from bot.core.loading.fingerprint import contexts
-from bot.core.loading.plaindata import PartWriter, PlainDataError, dumps, loads, read_parts
+from bot.core.loading.plaindata import (
+    DIRECT_BYTES,
+    PartWriter,
+    PlainDataError,
+    dumps,
+    loads,
+    read_parts,
+)
 from bot.core.loading.snapshot import read_snapshot
 from bot.core.matching.index import PackedTexts
 from bot.errors import Problem
@@ -91,21 +98,31 @@ def test_what_the_codec_does_not_write_is_refused(data: bytes) -> None:
 
 
 def test_parts_written_one_by_one_read_back_in_order() -> None:
-    """Values appended by one PartWriter come back one by one, a big one among small ones."""
-    values: list[Any] = [("header", 1), {"big": ["x" * 100] * 20_000}, 3, (np.ones(4),)]
+    """Values appended by one PartWriter come back one by one and as ``dumps`` would give them:
+    a big array inside an object, a big text, a long list packed whole, many small items."""
+    big = np.arange(100_000, dtype=np.int32)
+    values: list[Any] = [
+        ("header", 1),
+        ("array in a tuple", (big, array("q", range(20_000)))),
+        ["é" * 70_000, "x" * (DIRECT_BYTES + 1), ""],
+        {"long": ["x" * 100] * 20_000, "many": {str(n): (n, "y" * 30_000) for n in range(60)}},
+        3,
+    ]
     stream = io.BytesIO()
     parts = PartWriter(stream)
     for value in values:
         parts.write(value)
     stream.seek(0)
     back = list(read_parts(stream))
-    assert back[:3] == values[:3]
-    assert np.array_equal(back[3][0], values[3][0])
+    assert len(back) == len(values)
+    for found, value in zip(back, values, strict=True):
+        assert equal_state(found, value) == []
+        assert equal_state(found, loads(dumps(value))) == []
 
 
 def equal_state(found: object, expected: object, where: str = "") -> list[str]:
     """Where two objects' states differ (attribute by attribute, arrays by content)."""
-    if isinstance(expected, np.ndarray):
+    if isinstance(expected, (np.ndarray, array)):
         return [] if same(found, expected) else [where]
     if isinstance(expected, dict):
         if not isinstance(found, dict) or found.keys() != expected.keys():

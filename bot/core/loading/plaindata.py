@@ -75,6 +75,19 @@ _TAG_CODES = {code: msgpack.ExtType(code, b"") for code in range(_TUPLE, _BIGINT
 _TAGS = {code: _Tag(code) for code in _TAG_CODES}
 
 
+# PartWriter: leaves past DIRECT_BYTES are written from their own memory, not copied into the
+# buffer, which is written out whenever it holds more than FLUSH_BYTES. Containers of up to
+# _FEW items are walked item by item (objects' states, tuples: a big array may be inside);
+# longer ones are packed whole, in C (walking a list of 100,000 items in Python would be slow).
+DIRECT_BYTES = 1 << 16
+FLUSH_BYTES = 1 << 20
+_FEW = 64
+# What msgpack packs as it is (a tag is an ExtType).
+_NATIVE = frozenset(
+    {list, dict, str, bytes, bool, int, float, type(None), memoryview, msgpack.ExtType}
+)
+
+
 def _tagged(code: int, *parts: object) -> list[object]:
     return [_TAG_CODES[code], *parts]
 
@@ -98,8 +111,11 @@ def loads(data: bytes) -> Any:
 class PartWriter:
     """Appends values to a stream one by one, like pickles, each read back by ``read_parts``.
 
-    Every value is packed into the same buffer and written from it: the largest value's bytes
-    are all that is held at once, never a copy of them.
+    A value is packed as it is walked: a container of a few items (an object's state, a
+    tuple) item by item, a big array or text written straight from its own memory, and what
+    is packed written out once it passes ``FLUSH_BYTES``. Packing a whole value at once would
+    hold all its bytes, in a buffer grown by doubling, while it is written (megabytes at 10k
+    intents). The bytes are msgpack either way: the reader cannot tell.
     """
 
     def __init__(self, stream: IO[bytes]) -> None:
@@ -110,7 +126,38 @@ class PartWriter:
 
     def write(self, value: object) -> None:
         """Append ``value``."""
-        self._packer.pack(value)
+        self._put(value)
+        self._flush()
+
+    def _put(self, value: object) -> None:
+        if type(value) not in _NATIVE:
+            value = _default(value)  # a tuple, set, object or array: its tagged list
+        if type(value) is list and len(value) <= _FEW:
+            self._packer.pack_array_header(len(value))
+            for item in value:
+                self._put(item)
+        elif type(value) is dict and len(value) <= _FEW:
+            self._packer.pack_map_header(len(value))
+            for key, item in value.items():
+                self._packer.pack(key)
+                self._put(item)
+        elif type(value) is memoryview and value.nbytes > DIRECT_BYTES:
+            self._direct(b"\xc6", value)  # bin 32
+        elif type(value) is str and len(value) > DIRECT_BYTES:
+            self._direct(b"\xdb", memoryview(value.encode()))  # str 32
+        else:
+            self._packer.pack(value)
+            with self._packer.getbuffer() as packed:
+                full = len(packed) > FLUSH_BYTES
+            if full:
+                self._flush()
+
+    def _direct(self, marker: bytes, data: memoryview) -> None:
+        self._flush()
+        self._stream.write(marker + data.nbytes.to_bytes(4, "big"))
+        self._stream.write(data)
+
+    def _flush(self) -> None:
         with self._packer.getbuffer() as packed:
             self._stream.write(packed)
         self._packer.reset()
@@ -217,7 +264,10 @@ def _vectors(payload: list[Any]) -> WordVectors:
 
 def _texts(payload: list[Any]) -> list[str]:
     count, joined = payload
-    return unpack_texts((joined, count))
+    texts = unpack_texts((joined, count))
+    if len(texts) != count:
+        raise PlainDataError(f"{count} texts expected, {len(texts)} found")
+    return texts
 
 
 def _instance(payload: list[Any]) -> object:

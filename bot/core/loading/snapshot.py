@@ -82,7 +82,7 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
             files: dict[str, tuple[Stamp, Checked]] = {}
             for _ in range(chunks):
                 files.update(next(parts))
-            matcher = _read_matcher(parts) if set_context == whole else None
+            state = _read_matcher(parts) if set_context == whole else None
     except FileNotFoundError:
         return None
     except RefusedSnapshot as exc:
@@ -98,6 +98,7 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
         tuple(i for name, _ in listing for i in files[name][1].intents),
         tuple(name for name, _ in listing),
     )
+    matcher = None if state is None else Matcher.restored(state, intents)
     return Snapshot(files_context, set_context, files, listing, intents, matcher)
 
 
@@ -190,20 +191,18 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> None:
 
 def _write_matcher(parts: PartWriter, matcher: Matcher | None) -> None:
     # Attribute by attribute, for the same reason as the chunks.
-    state = {} if matcher is None else matcher.__getstate__()
+    state = {} if matcher is None else matcher.state()
     parts.write(len(state))
     for name, value in state.items():
         parts.write((name, value))
 
 
-def _read_matcher(parts: Iterator[Any]) -> Matcher | None:
+def _read_matcher(parts: Iterator[Any]) -> dict[str, Any] | None:
     count = next(parts)
     if not count:
         return None
-    matcher = Matcher.__new__(Matcher)
     state = {}
     for _ in range(count):
         name, value = next(parts)
         state[name] = value
-    matcher.__setstate__(state)
-    return matcher
+    return state

@@ -30,7 +30,6 @@ from bot.core.intents import Intent, IntentSet
 from bot.core.matching.index import (
     CoverageIndex,
     ExampleIndex,
-    PackedTexts,
     Scored,
     token_sorted,
 )
@@ -117,12 +116,21 @@ class Matcher:
         scan_words = limits.words if settings.index else len(self.vocabulary)
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Shown examples are a memo; the examples pickle as one string (see PackedTexts).
-        return {**self.__dict__, "_normalised": PackedTexts(self._normalised), "_shown": {}}
+    def state(self) -> dict[str, Any]:
+        """What ``restored`` needs besides the intents, for a snapshot (attribute -> value).
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        The examples are the intents' own, so they are left out; shown examples are a memo.
+        """
+        return {k: {} if k == "_shown" else v for k, v in vars(self).items() if k != "_normalised"}
+
+    @classmethod
+    def restored(cls, state: dict[str, Any], intents: IntentSet) -> Matcher:
+        """The matcher whose ``state()`` gave ``state``, over the intents it was built from."""
+        matcher = cls.__new__(cls)
+        matcher.__dict__.update(state)
+        # In the order ``_read`` numbered them.
+        matcher._normalised = [e for i in intents.intents for e in i.normalised_examples()]
+        return matcher
 
     def _read(
         self, intents: IntentSet, ranked: list[Intent], article_text: str
