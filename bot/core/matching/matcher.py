@@ -19,6 +19,7 @@ exact at any size.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -95,7 +96,7 @@ class Matcher:
         self._phrase_starts = frozenset(a.split()[0] for a, _ in self._phrases)
         ranked = sorted(intents.intents, key=lambda i: i.id)
         self._normalised: list[str] = []
-        self._owner: list[int] = []
+        self._owner = array("I")  # each example's intent rank
         self._shown: dict[int, str] = {}
         self._example_words = NumberedWords()
         terms_texts, full_texts, bags, raw_words = self._read(intents, ranked, article_text)
@@ -134,7 +135,7 @@ class Matcher:
 
     def _read(
         self, intents: IntentSet, ranked: list[Intent], article_text: str
-    ) -> tuple[list[str], list[str], list[set[str]], set[str]]:
+    ) -> tuple[list[str], list[str], list[tuple[str, ...]], set[str]]:
         """Every example as token-sorted terms and words; each intent's bag; the words seen.
 
         Examples keep file order: the full scan breaks ties between equal scores in that order.
@@ -144,7 +145,9 @@ class Matcher:
         rank_of = {intent.id: rank for rank, intent in enumerate(ranked)}
         terms_texts: list[str] = []
         full_texts: list[str] = []
-        bags: list[set[str]] = [set() for _ in ranked]
+        # A bag is a set while its intent is read, then a tuple: ten thousand sets of thirty
+        # terms are ~20 MB, their tuples a seventh of that.
+        bags: list[tuple[str, ...]] = [()] * len(ranked)
         raw_words: set[str] = set()
         quoted: dict[tuple[int, int], frozenset[str]] = {}
         # Each distinct word's term ("" for a function word) is worked out once: examples repeat
@@ -152,7 +155,7 @@ class Matcher:
         term_of = _TermTable()
         for intent in intents.intents:
             rank = rank_of[intent.id]
-            bag = bags[rank]
+            bag = set(bags[rank])
             for example in intent.normalised_examples():
                 words = self._expand_words(example.split())
                 terms = list(filter(None, map(term_of.__getitem__, words)))
@@ -169,6 +172,7 @@ class Matcher:
                 self._normalised.append(example)
                 self._owner.append(rank)
             raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
+            bags[rank] = tuple(bag)
         return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:

@@ -40,8 +40,9 @@ _DIMENSIONS = 256
 _WEIGHTS = "l2_supercat_256.safetensors"
 _TOKENIZER = "l2_supercat_tokenizer_config.json"
 _TENSOR = "embedding.weight"
-# Texts of one length summed at once while building (bounds the temporary array).
-_CHUNK = 512
+# Word rows gathered at once while summing texts of one length (bounds the temporary array:
+# 4,096 rows of 256 floats, 4 MB; the texts are summed the same way in any grouping).
+_ROWS = 4096
 
 
 class WordVectors:
@@ -80,7 +81,11 @@ class WordVectors:
 
 
 def grouped_sums(
-    rows: npt.NDArray[Any], flat: Ints, lengths: Ints, *, norms: bool = False
+    rows: npt.NDArray[Any],
+    flat: npt.NDArray[np.integer[Any]],
+    lengths: Ints,
+    *,
+    norms: bool = False,
 ) -> Matrix:
     """Sums of ``rows`` by groups: group k is the next ``lengths[k]`` indices of ``flat``
     (with ``norms``, only each sum's length, one column: all the sums would not fit in memory).
@@ -92,7 +97,7 @@ def grouped_sums(
     offsets = np.cumsum(lengths) - lengths
     for length in np.unique(lengths[lengths > 0]).tolist():
         group = np.flatnonzero(lengths == length)
-        for part in np.array_split(group, 1 + len(group) // _CHUNK):
+        for part in np.array_split(group, 1 + len(group) // max(1, _ROWS // length)):
             where = offsets[part][:, None] + np.arange(length)
             sums = rows[flat[where]].sum(axis=1, dtype=np.float32)
             out[part] = np.linalg.norm(sums, axis=1, keepdims=True) if norms else sums
@@ -148,7 +153,7 @@ class NumberedWords:
 
     def __init__(self) -> None:
         self.number: dict[str, int] = {}
-        self.flat = array("q")
+        self.flat = array("i")  # word numbers: far fewer than 2**31
         self.lengths = array("q")
 
     def add(self, words: Sequence[str]) -> None:
@@ -176,14 +181,15 @@ class SemanticIndex:
             for example in examples:
                 numbered.add(example)
             examples = numbered
-        order = np.argsort(np.asarray(owners, dtype=np.int64), kind="stable")
+        ranks = np.asarray(owners, dtype=np.int64)
+        order = np.argsort(ranks, kind="stable")
         # Examples grouped by intent: the intent ranked _ranks[k] owns examples _first[k]..
-        self._ranks, self._first = np.unique(np.asarray(owners)[order], return_index=True)
+        self._ranks, self._first = np.unique(ranks[order], return_index=True)
         self._position = {int(r): k for k, r in enumerate(self._ranks.tolist())}
         self._last = np.append(self._first[1:], len(order))
         # Each distinct word once: its vector is a row of ``words``; examples in intent order.
-        read_lengths = np.frombuffer(examples.lengths, dtype=np.int64)
-        read_flat = np.frombuffer(examples.flat, dtype=np.int64)
+        read_lengths = np.asarray(examples.lengths, dtype=np.int64)
+        read_flat = np.asarray(examples.flat, dtype=np.int32)
         starts = np.cumsum(read_lengths) - read_lengths
         lengths = read_lengths[order]
         flat = read_flat[_ranges(starts[order], lengths)]
@@ -193,12 +199,13 @@ class SemanticIndex:
         if self.exact:
             self._matrix = _unit(grouped_sums(words, flat, lengths))
             return
-        # Past the limit: word vectors at half precision, each example's words and length.
-        self._words = words.astype(np.float16)
-        self._flat = flat.astype(np.int32)
+        # Past the limit: each example's words and length, word vectors at half precision
+        # (made after the lengths, which are measured at full precision).
+        self._flat = flat
         self._offsets = np.concatenate(([0], np.cumsum(lengths)))
         self._norms = grouped_sums(words, flat, lengths, norms=True)[:, 0]
         self._norms[self._norms == 0] = 1.0
+        self._words = words.astype(np.float16)
 
     def question(self, words: Sequence[str]) -> Matrix:
         """The unit vector of a question's (normalised) words."""
@@ -248,4 +255,4 @@ def _ranges(starts: Ints, counts: Ints) -> Ints:
     heads = (np.cumsum(counts) - counts)[kept]
     ends = (starts + counts - 1)[kept]
     steps[heads] = starts[kept] - np.concatenate(([0], ends[:-1]))
-    return np.cumsum(steps)
+    return np.cumsum(steps, out=steps)  # in place: half a million indices at a first start
