@@ -159,7 +159,6 @@ class Matcher:
             for example in intent.normalised_examples():
                 words = self._expand_words(example.split())
                 terms = list(filter(None, map(term_of.__getitem__, words)))
-                raw_words.update(words)
                 bag.update(terms)
                 # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
                 full = " ".join(sorted(words))
@@ -173,6 +172,7 @@ class Matcher:
                 self._owner.append(rank)
             raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
             bags[rank] = tuple(bag)
+        raw_words.update(self._example_words.number)  # every word of every example
         return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:

@@ -152,15 +152,22 @@ class NumberedWords:
     word numbers. Keeping every example's word list instead held one string per word read."""
 
     def __init__(self) -> None:
-        self.number: dict[str, int] = {}
+        self.number: dict[str, int] = _Numbering()
         self.flat = array("i")  # word numbers: far fewer than 2**31
         self.lengths = array("q")
 
     def add(self, words: Sequence[str]) -> None:
         """Number one example's words."""
-        number = self.number
-        self.flat.extend(number.setdefault(w, len(number)) for w in words)
+        self.flat.extend(map(self.number.__getitem__, words))
         self.lengths.append(len(words))
+
+
+class _Numbering(dict[str, int]):
+    """word -> its number, the next one for a word not seen before."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
 
 
 class SemanticIndex:
