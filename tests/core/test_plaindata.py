@@ -76,9 +76,18 @@ def test_a_numpy_array_comes_back_as_it_was(value: np.ndarray[Any, Any]) -> None
     assert same(back, value) and back.flags.writeable
 
 
-def test_packed_texts_come_back_as_a_list() -> None:
-    """A PackedTexts is written as one string and read back as the plain list of texts."""
-    assert loads(dumps(PackedTexts(["a b", "", "c"]))) == ["a b", "", "c"]
+@pytest.mark.parametrize(
+    "texts",
+    [[], [""], ["a b", "", "c"], [f"text {n}" if n % 4095 else "" for n in range(10_000)]],
+    ids=["none", "one-empty", "few", "several-pieces"],
+)
+def test_packed_texts_come_back_as_a_list(texts: list[str]) -> None:
+    """A PackedTexts is written as a few joined strings (by dumps, or piece by piece by a
+    PartWriter) and read back as the plain list of texts, empty texts included."""
+    assert loads(dumps(PackedTexts(texts))) == texts
+    stream = io.BytesIO()
+    PartWriter(stream).write(("texts", PackedTexts(texts)))
+    assert loads(stream.getvalue()) == ("texts", texts)
 
 
 @pytest.mark.parametrize(
@@ -88,11 +97,13 @@ def test_packed_texts_come_back_as_a_list() -> None:
         msgpack.packb([msgpack.ExtType(1, b"\x90")]),  # a tag with a payload: the old format
         msgpack.packb([msgpack.ExtType(6, b""), "Planted", {}]),  # a class not listed
         msgpack.packb([msgpack.ExtType(4, b""), "|O", [1], b"\x00" * 8]),  # object array
+        msgpack.packb([msgpack.ExtType(9, b""), 3, "a\nb"]),  # texts: two of three
     ],
-    ids=["unknown-tag", "tag-with-payload", "unlisted-class", "object-array"],
+    ids=["unknown-tag", "tag-with-payload", "unlisted-class", "object-array", "texts-short"],
 )
 def test_what_the_codec_does_not_write_is_refused(data: bytes) -> None:
-    """An unknown tag, a payload, an unlisted class or an object array is PlainDataError."""
+    """An unknown tag, a payload, an unlisted class, an object array or a list of texts
+    short of its count is PlainDataError."""
     with pytest.raises(PlainDataError):
         loads(data)
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.loading.intent_files import Checked
-from bot.core.matching.index import CoverageIndex, ExampleIndex, PackedTexts, unpack_texts
+from bot.core.matching.index import CoverageIndex, ExampleIndex, PackedTexts
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import SemanticIndex, WordVectors, load_vectors
 from bot.core.matching.spelling import Speller
@@ -82,6 +82,9 @@ _TAGS = {code: _Tag(code) for code in _TAG_CODES}
 DIRECT_BYTES = 1 << 16
 FLUSH_BYTES = 1 << 20
 _FEW = 64
+# A list of texts (examples by the hundred thousand) is written as pieces of this many texts,
+# each joined by newlines (texts hold none): one string apiece, not one string per text.
+_TEXTS_PIECE = 4096
 # What msgpack packs as it is (a tag is an ExtType).
 _NATIVE = frozenset(
     {list, dict, str, bytes, bool, int, float, type(None), memoryview, msgpack.ExtType}
@@ -130,6 +133,15 @@ class PartWriter:
         self._flush()
 
     def _put(self, value: object) -> None:
+        if type(value) is PackedTexts:  # as _default lists it, each piece joined when written
+            texts = value.texts
+            starts = range(0, len(texts), _TEXTS_PIECE)
+            self._packer.pack_array_header(2 + len(starts))
+            self._packer.pack(_TAG_CODES[_TEXTS])
+            self._packer.pack(len(texts))
+            for start in starts:
+                self._put("\n".join(texts[start : start + _TEXTS_PIECE]))
+            return
         if type(value) not in _NATIVE:
             value = _default(value)  # a tuple, set, object or array: its tagged list
         if type(value) is list and len(value) <= _FEW:
@@ -193,7 +205,11 @@ def _default(value: object) -> list[object]:
     if isinstance(value, WordVectors):
         return _tagged(_VECTORS)  # they ship with the library: named, not copied
     if isinstance(value, PackedTexts):
-        return _tagged(_TEXTS, value.texts.__len__(), "\n".join(value.texts))
+        texts = value.texts
+        pieces = (
+            "\n".join(texts[n : n + _TEXTS_PIECE]) for n in range(0, len(texts), _TEXTS_PIECE)
+        )
+        return _tagged(_TEXTS, len(texts), *pieces)
     return _object(value)
 
 
@@ -263,8 +279,8 @@ def _vectors(payload: list[Any]) -> WordVectors:
 
 
 def _texts(payload: list[Any]) -> list[str]:
-    count, joined = payload
-    texts = unpack_texts((joined, count))
+    count, *pieces = payload
+    texts = [text for piece in pieces for text in piece.split("\n")]
     if len(texts) != count:
         raise PlainDataError(f"{count} texts expected, {len(texts)} found")
     return texts
