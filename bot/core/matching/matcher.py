@@ -94,6 +94,7 @@ class Matcher:
             ((a, e) for a, e in aliases.items() if " " in a), key=lambda p: -len(p[0])
         )
         self._phrase_starts = frozenset(a.split()[0] for a, _ in self._phrases)
+        self._alias_words = self._phrase_starts | self._aliases.keys()  # any alias starts so
         ranked = sorted(intents.intents, key=lambda i: i.id)
         self._normalised: list[str] = []
         self._owner = array("I")  # each example's intent rank
@@ -149,7 +150,7 @@ class Matcher:
         # terms are ~20 MB, their tuples a seventh of that.
         bags: list[tuple[str, ...]] = [()] * len(ranked)
         raw_words: set[str] = set()
-        quoted: dict[tuple[int, int], frozenset[str]] = {}
+        extras: dict[str, tuple[list[str], list[str]]] = {}
         # Each distinct word's term ("" for a function word) is worked out once: examples repeat
         # their words many times over.
         term_of = _TermTable()
@@ -170,7 +171,7 @@ class Matcher:
                 self._example_words.add(words)
                 self._normalised.append(example)
                 self._owner.append(rank)
-            raw_words.update(self._bag_extras(intent, article_text, bag, quoted))
+            raw_words.update(self._bag_extras(intent, article_text, bag, extras))
             bags[rank] = tuple(bag)
         raw_words.update(self._example_words.number)  # every word of every example
         return terms_texts, full_texts, bags, raw_words
@@ -183,23 +184,29 @@ class Matcher:
         intent: Intent,
         article_text: str,
         bag: set[str],
-        quoted: dict[tuple[int, int], frozenset[str]],
+        memo: dict[str, tuple[list[str], list[str]]],
     ) -> list[str]:
         """Add the quoted passage's and the keywords' terms to ``bag``; return keyword words."""
         if intent.span is not None:
-            # The words of the quoted passage itself are evidence too: readers reuse them. Many
-            # intents quote the same sentence: its terms are worked out once.
-            terms = quoted.get(intent.span)
-            if terms is None:
-                text = article_text[intent.span[0] : intent.span[1]]
-                terms = quoted[intent.span] = frozenset(stem_terms(self._words(text)))
-            bag.update(terms)
+            # The words of the quoted passage itself are evidence too: readers reuse them.
+            bag.update(self._extra(article_text[intent.span[0] : intent.span[1]], memo)[1])
         keyword_words: list[str] = []
         for keyword in intent.keywords:
-            words = self._words(keyword)
+            words, terms = self._extra(keyword, memo)
             keyword_words.extend(words)
-            bag.update(stem_terms(words))
+            bag.update(terms)
         return keyword_words
+
+    def _extra(
+        self, text: str, memo: dict[str, tuple[list[str], list[str]]]
+    ) -> tuple[list[str], list[str]]:
+        """A keyword's or quoted passage's words and terms, worked out once per load: many
+        intents quote the same sentence, and keywords repeat by the thousand."""
+        found = memo.get(text)
+        if found is None:
+            words = self._words(text)
+            found = memo[text] = (words, stem_terms(words))
+        return found
 
     def _expand_words(self, words: list[str]) -> list[str]:
         """``words`` with every alias replaced by the words of its expansion.
@@ -207,6 +214,8 @@ class Matcher:
         An alias of several words is a phrase ("in it for" -> "gain"): an idiom made only of
         function words would otherwise vanish with them.
         """
+        if self._alias_words.isdisjoint(words):  # most texts: one look
+            return words
         if self._phrase_starts and not self._phrase_starts.isdisjoint(words):
             text = f" {' '.join(words)} "
             for phrase, expansion in self._phrases:
