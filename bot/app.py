@@ -43,13 +43,14 @@ def build_knowledge(config: Config) -> Knowledge:
     walked every object just made and freed nothing.
     """
     with collector.loading():
+        # Read now, not at the first unknown word: inside a turn, on the event loop, reading
+        # the word list would stall it. And first: once the intents are loaded, the snapshot's
+        # writer thread holds the interpreter's lock for much of the time.
+        load_english()
         article = load_article(config.sections)
         knowledge = Knowledge(
             article, config.intents, config.matching, config.dialogue, snapshot=config.intent_cache
         )
-        # Read now, not at the first unknown word: inside a turn, on the event loop, reading
-        # the word list would stall it.
-        load_english()
     return knowledge
 
 

@@ -6,6 +6,7 @@ bot, and never cost gigabytes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -19,7 +20,8 @@ from bot.config import Config
 from bot.core.article import Article
 from bot.core.intents import LIMITS
 from bot.core.knowledge import Knowledge
-from bot.core.loading.intent_files import load_intents
+from bot.core.loading import intent_files
+from bot.core.loading.intent_files import UnreadableFile, load_intents, read_intent_file
 from bot.errors import IntentError
 from tests.helpers import ROOT
 
@@ -152,3 +154,20 @@ def test_an_alias_bomb_in_an_intent_file_is_refused(folder: Path, article: Artic
     with pytest.raises(IntentError) as err:
         load_intents(folder, article)
     assert f"{path}:2: yaml: anchors, aliases and merge keys" in str(err.value)
+
+
+STATUS = Path("/proc/self/status")  # a regular file whose size reads as 0: it "grows" as read
+
+
+@pytest.mark.skipif(not STATUS.is_file(), reason="needs Linux's /proc")
+def test_a_file_larger_than_its_size_is_read_whole_or_refused_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file that holds more than its size said (one still being written) is read whole while
+    within the limit, and refused once it passes it."""
+    assert STATUS.stat().st_size == 0
+    text = read_intent_file(str(STATUS))
+    assert text.startswith("Name:") and "VmRSS:" in text
+    monkeypatch.setattr(intent_files, "LIMITS", dataclasses.replace(LIMITS, file_bytes=10))
+    with pytest.raises(UnreadableFile, match="grew past 10 bytes"):
+        read_intent_file(str(STATUS))

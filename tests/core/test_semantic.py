@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.core.matching.semantic import SemanticIndex, load_vectors
+from bot.core.matching.semantic import SemanticIndex, load_vectors, read_half_tensor
 from bot.core.text import normalise, tokens
 
 TEXTS = [
@@ -22,8 +23,6 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_text_embeds_as_wordllama_embeds_it(text: str) -> None:
     """Summing remembered word vectors gives WordLlama's own sentence embedding."""
-    from pathlib import Path
-
     import wordllama
     from wordllama import WordLlama
 
@@ -79,3 +78,24 @@ def test_the_snapshot_names_the_vectors_instead_of_copying_them() -> None:
     copy = pickle.loads(data)
     question = index.question(tokens("rio olympics"))
     assert copy.scores(question, [0]) == index.scores(question, [0]) != {}
+
+
+def test_the_vector_table_is_read_as_the_safetensors_library_reads_it(tmp_path: Path) -> None:
+    """The bundled table read straight from its file equals what safetensors gives; a tensor
+    of another type or a file cut short is refused."""
+    import wordllama
+    from safetensors.numpy import load_file, save_file
+
+    weights = Path(wordllama.__file__).parent / "weights" / "l2_supercat_256.safetensors"
+    expected = load_file(weights)["embedding.weight"]
+    table = read_half_tensor(weights, "embedding.weight")
+    assert table.dtype == np.float16 and np.array_equal(table, expected)
+    assert np.array_equal(load_vectors()._table, expected)
+    other = tmp_path / "other.safetensors"
+    save_file({"t": np.ones((2, 3), dtype=np.float32)}, str(other))
+    with pytest.raises(ValueError, match="not a float16 tensor"):
+        read_half_tensor(other, "t")
+    save_file({"t": np.ones((4, 3), dtype=np.float16)}, str(other))
+    other.write_bytes(other.read_bytes()[:-6])
+    with pytest.raises(ValueError, match="cut short"):
+        read_half_tensor(other, "t")

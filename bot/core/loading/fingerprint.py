@@ -42,7 +42,6 @@ MATCHER_LIBRARIES = (
     "wordllama",
     "numpy",
     "tokenizers",
-    "safetensors",
     "wordfreq",
 )
 _IMPORT = re.compile(

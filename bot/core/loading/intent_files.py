@@ -119,7 +119,11 @@ def read_intent_file(path: str) -> str:
                 f"is {info.st_size:,} bytes; an intent file may hold {LIMITS.file_bytes:,}: "
                 "split it into several files"
             )
-        data = file.read(LIMITS.file_bytes + 1)  # a file still growing is cut, then refused
+        # As much as it holds, and one byte more to notice a file still growing: reading up to
+        # the limit at once would allocate (and give back) a megabyte for every small file.
+        data = file.read(info.st_size + 1)
+        if len(data) > info.st_size:  # still growing: cut at the limit, then refused
+            data += file.read(LIMITS.file_bytes + 1 - len(data))
     if len(data) > LIMITS.file_bytes:
         raise UnreadableFile(f"grew past {LIMITS.file_bytes:,} bytes while being read")
     try:

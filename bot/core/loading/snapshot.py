@@ -34,7 +34,7 @@ from bot.core.intents import IntentSet
 from bot.core.loading.filememo import Listing, Stamp
 from bot.core.loading.fingerprint import FORMAT
 from bot.core.loading.intent_files import Checked
-from bot.core.loading.plaindata import PlainDataError, read_parts, write_part
+from bot.core.loading.plaindata import PartWriter, PlainDataError, read_parts
 from bot.core.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 # Intent files per part (see write_snapshot).
 CHUNK = 1000
 # The first bytes of a snapshot: anything else (an old pickle, a stray file) is a miss.
-MAGIC = b"article-bot snapshot 2\n"
+MAGIC = b"article-bot snapshot 3\n"
 
 
 class RefusedSnapshot(Exception):
@@ -82,7 +82,7 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
             files: dict[str, tuple[Stamp, Checked]] = {}
             for _ in range(chunks):
                 files.update(next(parts))
-            matcher = _read_matcher(parts) if set_context == whole else None
+            state = _read_matcher(parts) if set_context == whole else None
     except FileNotFoundError:
         return None
     except RefusedSnapshot as exc:
@@ -98,6 +98,7 @@ def read_snapshot(path: Path, files_context: str, *, whole: str = "") -> Snapsho
         tuple(i for name, _ in listing for i in files[name][1].intents),
         tuple(name for name, _ in listing),
     )
+    matcher = None if state is None else Matcher.restored(state, intents)
     return Snapshot(files_context, set_context, files, listing, intents, matcher)
 
 
@@ -175,9 +176,10 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> None:
         with os.fdopen(os.open(temporary, flags, 0o600), "wb") as stream:
             stream.write(MAGIC)
             # In parts: each is encoded on its own, so only one part's bytes are held at once.
+            parts = PartWriter(stream)
             for part in (header, *chunks):
-                write_part(stream, part)
-            _write_matcher(stream, snapshot.matcher)
+                parts.write(part)
+            _write_matcher(parts, snapshot.matcher)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -187,22 +189,20 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _write_matcher(stream: IO[bytes], matcher: Matcher | None) -> None:
+def _write_matcher(parts: PartWriter, matcher: Matcher | None) -> None:
     # Attribute by attribute, for the same reason as the chunks.
-    state = {} if matcher is None else matcher.__getstate__()
-    write_part(stream, len(state))
+    state = {} if matcher is None else matcher.state()
+    parts.write(len(state))
     for name, value in state.items():
-        write_part(stream, (name, value))
+        parts.write((name, value))
 
 
-def _read_matcher(parts: Iterator[Any]) -> Matcher | None:
+def _read_matcher(parts: Iterator[Any]) -> dict[str, Any] | None:
     count = next(parts)
     if not count:
         return None
-    matcher = Matcher.__new__(Matcher)
     state = {}
     for _ in range(count):
         name, value = next(parts)
         state[name] = value
-    matcher.__setstate__(state)
-    return matcher
+    return state

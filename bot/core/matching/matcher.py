@@ -19,6 +19,7 @@ exact at any size.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -30,7 +31,6 @@ from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matching.index import (
     CoverageIndex,
     ExampleIndex,
-    PackedTexts,
     Scored,
     token_sorted,
 )
@@ -94,9 +94,10 @@ class Matcher:
             ((a, e) for a, e in aliases.items() if " " in a), key=lambda p: -len(p[0])
         )
         self._phrase_starts = frozenset(a.split()[0] for a, _ in self._phrases)
+        self._alias_words = self._phrase_starts | self._aliases.keys()  # any alias starts so
         ranked = sorted(intents.intents, key=lambda i: i.id)
         self._normalised: list[str] = []
-        self._owner: list[int] = []
+        self._owner = array("I")  # each example's intent rank
         self._shown: dict[int, str] = {}
         self._example_words = NumberedWords()
         self._keyword_terms: set[str] = set()
@@ -122,16 +123,25 @@ class Matcher:
         scan_words = limits.words if settings.index else len(self.vocabulary)
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Shown examples are a memo; the examples pickle as one string (see PackedTexts).
-        return {**self.__dict__, "_normalised": PackedTexts(self._normalised), "_shown": {}}
+    def state(self) -> dict[str, Any]:
+        """What ``restored`` needs besides the intents, for a snapshot (attribute -> value).
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        The examples are the intents' own, so they are left out; shown examples are a memo.
+        """
+        return {k: {} if k == "_shown" else v for k, v in vars(self).items() if k != "_normalised"}
+
+    @classmethod
+    def restored(cls, state: dict[str, Any], intents: IntentSet) -> Matcher:
+        """The matcher whose ``state()`` gave ``state``, over the intents it was built from."""
+        matcher = cls.__new__(cls)
+        matcher.__dict__.update(state)
+        # In the order ``_read`` numbered them.
+        matcher._normalised = [e for i in intents.intents for e in i.normalised_examples()]
+        return matcher
 
     def _read(
         self, intents: IntentSet, ranked: list[Intent], article_text: str
-    ) -> tuple[list[str], list[str], list[set[str]], set[str]]:
+    ) -> tuple[list[str], list[str], list[tuple[str, ...]], set[str]]:
         """Every example as token-sorted terms and words; each intent's bag; the words seen.
 
         Examples keep file order: the full scan breaks ties between equal scores in that order.
@@ -141,19 +151,20 @@ class Matcher:
         rank_of = {intent.id: rank for rank, intent in enumerate(ranked)}
         terms_texts: list[str] = []
         full_texts: list[str] = []
-        bags: list[set[str]] = [set() for _ in ranked]
+        # A bag is a set while its intent is read, then a tuple: ten thousand sets of thirty
+        # terms are ~20 MB, their tuples a seventh of that.
+        bags: list[tuple[str, ...]] = [()] * len(ranked)
         raw_words: set[str] = set()
-        quoted: dict[tuple[int, int], frozenset[str]] = {}
+        extras: dict[str, tuple[list[str], list[str]]] = {}
         # Each distinct word's term ("" for a function word) is worked out once: examples repeat
         # their words many times over.
         term_of = _TermTable()
         for intent in intents.intents:
             rank = rank_of[intent.id]
-            bag = bags[rank]
+            bag = set(bags[rank])
             for example in intent.normalised_examples():
                 words = self._expand_words(example.split())
                 terms = list(filter(None, map(term_of.__getitem__, words)))
-                raw_words.update(words)
                 bag.update(terms)
                 # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
                 full = " ".join(sorted(words))
@@ -165,10 +176,12 @@ class Matcher:
                 self._example_words.add(words)
                 self._normalised.append(example)
                 self._owner.append(rank)
-            keyword_words = self._bag_extras(intent, article_text, bag, quoted)
+            keyword_words = self._bag_extras(intent, article_text, bag, extras)
             raw_words.update(keyword_words)
             if intent.kind is IntentKind.ANSWER:
                 self._keyword_terms.update(map(term_of.__getitem__, keyword_words))
+            bags[rank] = tuple(bag)
+        raw_words.update(self._example_words.number)  # every word of every example
         return terms_texts, full_texts, bags, raw_words
 
     def _words(self, text: str) -> list[str]:
@@ -179,23 +192,29 @@ class Matcher:
         intent: Intent,
         article_text: str,
         bag: set[str],
-        quoted: dict[tuple[int, int], frozenset[str]],
+        memo: dict[str, tuple[list[str], list[str]]],
     ) -> list[str]:
         """Add the quoted passage's and the keywords' terms to ``bag``; return keyword words."""
         if intent.span is not None:
-            # The words of the quoted passage itself are evidence too: readers reuse them. Many
-            # intents quote the same sentence: its terms are worked out once.
-            terms = quoted.get(intent.span)
-            if terms is None:
-                text = article_text[intent.span[0] : intent.span[1]]
-                terms = quoted[intent.span] = frozenset(stem_terms(self._words(text)))
-            bag.update(terms)
+            # The words of the quoted passage itself are evidence too: readers reuse them.
+            bag.update(self._extra(article_text[intent.span[0] : intent.span[1]], memo)[1])
         keyword_words: list[str] = []
         for keyword in intent.keywords:
-            words = self._words(keyword)
+            words, terms = self._extra(keyword, memo)
             keyword_words.extend(words)
-            bag.update(stem_terms(words))
+            bag.update(terms)
         return keyword_words
+
+    def _extra(
+        self, text: str, memo: dict[str, tuple[list[str], list[str]]]
+    ) -> tuple[list[str], list[str]]:
+        """A keyword's or quoted passage's words and terms, worked out once per load: many
+        intents quote the same sentence, and keywords repeat by the thousand."""
+        found = memo.get(text)
+        if found is None:
+            words = self._words(text)
+            found = memo[text] = (words, stem_terms(words))
+        return found
 
     def _expand_words(self, words: list[str]) -> list[str]:
         """``words`` with every alias replaced by the words of its expansion.
@@ -203,6 +222,8 @@ class Matcher:
         An alias of several words is a phrase ("in it for" -> "gain"): an idiom made only of
         function words would otherwise vanish with them.
         """
+        if self._alias_words.isdisjoint(words):  # most texts: one look
+            return words
         if self._phrase_starts and not self._phrase_starts.isdisjoint(words):
             text = f" {' '.join(words)} "
             for phrase, expansion in self._phrases:

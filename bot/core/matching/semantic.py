@@ -20,6 +20,8 @@ with a sum of tokens is the sum of its dot products with the tokens.
 from __future__ import annotations
 
 import importlib.util
+import json
+import math
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -28,7 +30,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from safetensors import safe_open
 from tokenizers import Tokenizer
 
 Matrix = npt.NDArray[np.float32]
@@ -38,8 +39,10 @@ _DIMENSIONS = 256
 # The files WordLlama's default model ("l2_supercat", 256 dimensions) ships in its wheel.
 _WEIGHTS = "l2_supercat_256.safetensors"
 _TOKENIZER = "l2_supercat_tokenizer_config.json"
-# Texts of one length summed at once while building (bounds the temporary array).
-_CHUNK = 512
+_TENSOR = "embedding.weight"
+# Word rows gathered at once while summing texts of one length (bounds the temporary array:
+# 4,096 rows of 256 floats, 4 MB; the texts are summed the same way in any grouping).
+_ROWS = 4096
 
 
 class WordVectors:
@@ -78,7 +81,11 @@ class WordVectors:
 
 
 def grouped_sums(
-    rows: npt.NDArray[Any], flat: Ints, lengths: Ints, *, norms: bool = False
+    rows: npt.NDArray[Any],
+    flat: npt.NDArray[np.integer[Any]],
+    lengths: Ints,
+    *,
+    norms: bool = False,
 ) -> Matrix:
     """Sums of ``rows`` by groups: group k is the next ``lengths[k]`` indices of ``flat``
     (with ``norms``, only each sum's length, one column: all the sums would not fit in memory).
@@ -90,7 +97,7 @@ def grouped_sums(
     offsets = np.cumsum(lengths) - lengths
     for length in np.unique(lengths[lengths > 0]).tolist():
         group = np.flatnonzero(lengths == length)
-        for part in np.array_split(group, 1 + len(group) // _CHUNK):
+        for part in np.array_split(group, 1 + len(group) // max(1, _ROWS // length)):
             where = offsets[part][:, None] + np.arange(length)
             sums = rows[flat[where]].sum(axis=1, dtype=np.float32)
             out[part] = np.linalg.norm(sums, axis=1, keepdims=True) if norms else sums
@@ -107,18 +114,37 @@ def _unit(rows: Matrix) -> Matrix:
 def load_vectors() -> WordVectors:
     """WordLlama's bundled vectors and tokenizer, read once per process from its package.
 
-    The two files are read the way ``WordLlama.load`` reads them (``Tokenizer.from_file``,
-    ``safe_open``), without importing the library itself: its import pulls in pydantic, an
-    HTTP client and the Hub client (memory and time at every start) for what is a lookup.
+    The two files are read without importing the library itself: its import pulls in
+    pydantic, an HTTP client and the Hub client (memory and time at every start) for what is a
+    lookup. The tokenizer is read as ``WordLlama.load`` reads it (``Tokenizer.from_file``).
     """
     spec = importlib.util.find_spec("wordllama")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("wordllama is not installed (pip install wordllama)")
     folder = Path(spec.origin).parent
     tokenizer = Tokenizer.from_file(str(folder / "tokenizers" / _TOKENIZER))
-    with safe_open(str(folder / "weights" / _WEIGHTS), framework="np") as weights:
-        table = weights.get_tensor("embedding.weight")
-    return WordVectors(tokenizer, np.asarray(table, dtype=np.float16))
+    return WordVectors(tokenizer, read_half_tensor(folder / "weights" / _WEIGHTS, _TENSOR))
+
+
+def read_half_tensor(path: Path, name: str) -> npt.NDArray[np.float16]:
+    """One float16 tensor of a safetensors file, read straight into its array.
+
+    The format is an 8-byte little-endian header size, a JSON header giving each tensor's
+    dtype, shape and byte range after the header, then the bytes. The safetensors library
+    reads the bytes and then copies them into the array: twice the table at once, at start.
+    """
+    with path.open("rb") as file:
+        size = int.from_bytes(file.read(8), "little")
+        entry = json.loads(file.read(size))[name]
+        start, end = entry["data_offsets"]
+        shape = tuple(entry["shape"])
+        if entry["dtype"] != "F16" or end - start != 2 * math.prod(shape):
+            raise ValueError(f"{path}: {name} is not a float16 tensor of shape {shape}")
+        file.seek(8 + size + start)
+        table = np.fromfile(file, dtype="<f2", count=(end - start) // 2)
+    if table.size != math.prod(shape):
+        raise ValueError(f"{path}: {name} is cut short")
+    return table.reshape(shape)
 
 
 class NumberedWords:
@@ -126,15 +152,22 @@ class NumberedWords:
     word numbers. Keeping every example's word list instead held one string per word read."""
 
     def __init__(self) -> None:
-        self.number: dict[str, int] = {}
-        self.flat = array("q")
+        self.number: dict[str, int] = _Numbering()
+        self.flat = array("i")  # word numbers: far fewer than 2**31
         self.lengths = array("q")
 
     def add(self, words: Sequence[str]) -> None:
         """Number one example's words."""
-        number = self.number
-        self.flat.extend(number.setdefault(w, len(number)) for w in words)
+        self.flat.extend(map(self.number.__getitem__, words))
         self.lengths.append(len(words))
+
+
+class _Numbering(dict[str, int]):
+    """word -> its number, the next one for a word not seen before."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
 
 
 class SemanticIndex:
@@ -155,14 +188,15 @@ class SemanticIndex:
             for example in examples:
                 numbered.add(example)
             examples = numbered
-        order = np.argsort(np.asarray(owners, dtype=np.int64), kind="stable")
+        ranks = np.asarray(owners, dtype=np.int64)
+        order = np.argsort(ranks, kind="stable")
         # Examples grouped by intent: the intent ranked _ranks[k] owns examples _first[k]..
-        self._ranks, self._first = np.unique(np.asarray(owners)[order], return_index=True)
+        self._ranks, self._first = np.unique(ranks[order], return_index=True)
         self._position = {int(r): k for k, r in enumerate(self._ranks.tolist())}
         self._last = np.append(self._first[1:], len(order))
         # Each distinct word once: its vector is a row of ``words``; examples in intent order.
-        read_lengths = np.frombuffer(examples.lengths, dtype=np.int64)
-        read_flat = np.frombuffer(examples.flat, dtype=np.int64)
+        read_lengths = np.asarray(examples.lengths, dtype=np.int64)
+        read_flat = np.asarray(examples.flat, dtype=np.int32)
         starts = np.cumsum(read_lengths) - read_lengths
         lengths = read_lengths[order]
         flat = read_flat[_ranges(starts[order], lengths)]
@@ -172,12 +206,13 @@ class SemanticIndex:
         if self.exact:
             self._matrix = _unit(grouped_sums(words, flat, lengths))
             return
-        # Past the limit: word vectors at half precision, each example's words and length.
-        self._words = words.astype(np.float16)
-        self._flat = flat.astype(np.int32)
+        # Past the limit: each example's words and length, word vectors at half precision
+        # (made after the lengths, which are measured at full precision).
+        self._flat = flat
         self._offsets = np.concatenate(([0], np.cumsum(lengths)))
         self._norms = grouped_sums(words, flat, lengths, norms=True)[:, 0]
         self._norms[self._norms == 0] = 1.0
+        self._words = words.astype(np.float16)
 
     def question(self, words: Sequence[str]) -> Matrix:
         """The unit vector of a question's (normalised) words."""
@@ -227,4 +262,4 @@ def _ranges(starts: Ints, counts: Ints) -> Ints:
     heads = (np.cumsum(counts) - counts)[kept]
     ends = (starts + counts - 1)[kept]
     steps[heads] = starts[kept] - np.concatenate(([0], ends[:-1]))
-    return np.cumsum(steps)
+    return np.cumsum(steps, out=steps)  # in place: half a million indices at a first start
