@@ -41,6 +41,9 @@ from bot.core.replies import ReplyKind
         ("whos the boss of nato", AnswerType.LEADER),
         ("who runs the IOC", AnswerType.LEADER),
         ("who is russia's foreign minister", None),
+        ("Who is NATO's secretary general?", AnswerType.LEADER),
+        ("What is John Kerry's wife's name?", AnswerType.FAMILY),
+        ("is lavrov married", AnswerType.FAMILY),
     ],
 )
 def test_asked_type(question: str, kind: AnswerType | None) -> None:
@@ -112,6 +115,9 @@ def test_a_count_needs_the_things_counted() -> None:
         ("whats the best way to run a press conference", True),
         ("how did lavrov react", False),
         ("how do they plan to fight isis", False),
+        ("how do you make borscht", True),
+        ("how do you think the talks went", False),
+        ("how would you describe the tone", False),
     ],
 )
 def test_asks_advice(question: str, advice: bool) -> None:
@@ -131,6 +137,8 @@ def test_asks_advice(question: str, advice: bool) -> None:
         "who runs al nusra",
         "who is the secretary general of nato",
         "whos the boss of nato",
+        "who is kerrys wife",
+        "How do you organise a press conference?",
     ],
 )
 def test_topical_questions_the_article_cannot_answer(engine: Engine, question: str) -> None:

@@ -19,6 +19,9 @@ ANSWERED = [
     ("did the white house know about the putsch", "turkey-coup"),
     ("how long did the kremlin leader and the envoy talk", "putin-meets-kerry"),
     ("is the envoy an old hand", "kerry-and-leverage"),
+    # Chat shorthand (bot/core/matching/shorthand.py).
+    ("so they talked all nite", "putin-meets-kerry"),
+    ("wat did kerry n putin talk abt", "putin-meets-kerry"),
 ]
 
 # (question, an intent that must not answer it)
@@ -103,3 +106,13 @@ def test_world_questions_naming_the_articles_people_quote_nothing(
     schooling, Turkey's beaches) is told the article doesn't say; no passage is quoted."""
     reply, _ = engine.reply_to(question, None)
     assert not reply.answered and reply.quote is None
+
+
+@pytest.mark.parametrize(
+    ("text", "words"), [("U.S. talks", ["us", "talks"]), ("r u ok", ["are", "you", "ok"])]
+)
+def test_shorthand_is_read_as_words_and_initials_stay_whole(
+    engine: Engine, text: str, words: list[str]
+) -> None:
+    """ "r u" reads as "are you", and "U.S." stays the US (its "u" is not "you")."""
+    assert list(engine.matcher.prepare(text).words) == words

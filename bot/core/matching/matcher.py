@@ -35,6 +35,7 @@ from bot.core.matching.index import (
     token_sorted,
 )
 from bot.core.matching.semantic import NumberedWords, SemanticIndex, WordVectors, load_vectors
+from bot.core.matching.shorthand import SHORTHAND
 from bot.core.matching.spelling import Speller, is_english
 from bot.core.matching.types import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
 from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
@@ -87,7 +88,7 @@ class Matcher:
     ) -> None:
         self.settings = settings
         self._limits = limits
-        aliases = intents.aliases()
+        aliases = {**SHORTHAND, **intents.aliases()}  # an intent's own alias wins
         self._aliases = {a: e for a, e in aliases.items() if " " not in a}
         # Longest phrases first, so that one inside another does not cut it.
         self._phrases = sorted(

@@ -47,6 +47,7 @@ class AnswerType(Enum):
     ORIGIN = "say who founded or invented anything, or when anyone was born"
     OUTCOME = "say how it turned out"
     LEADER = "say who leads it"
+    FAMILY = "say anything about anyone's family"
 
 
 # Checked in order: the first that matches names the kind ("how old" is an age, not a figure).
@@ -61,9 +62,17 @@ _ASKS = (
     (
         AnswerType.LEADER,
         re.compile(
-            r"\bwho(s| is| was| are| were)( the| its| their)?( current| new)? (leader|head|chief|"
-            r"boss|president|secretary general|commander|chairman|director|ceo)s?\b|"
+            r"\bwho(s| is| was| are| were)( the| its| their| \w+)?( current| new)? "
+            r"(leader|head|chief|boss|president|secretary general|commander|chairman|director|"
+            r"ceo)s?\b|"
             r"\bwho (leads|led|runs|ran|heads|headed|commands|commanded)\b"
+        ),
+    ),
+    (
+        AnswerType.FAMILY,
+        re.compile(
+            r"\b(wife|wives|husband|spouse|married|marry|kids|children|sons?|daughters?|"
+            r"parents|mother|father|siblings?|brothers?|sisters?)\b"
         ),
     ),
     (AnswerType.YEAR, re.compile(r"\b(what|which) year\b|\bsince when\b")),
@@ -101,6 +110,11 @@ _HAS = {
     AnswerType.OUTCOME: re.compile(
         r"\b(finally|eventually|in the end|ended|concluded|turned out|at last)\b", re.IGNORECASE
     ),
+    AnswerType.FAMILY: re.compile(
+        r"\b(wife|husband|spouse|married|children|sons?|daughters?|parents|mother|father|"
+        r"siblings?|brothers?|sisters?)\b",
+        re.IGNORECASE,
+    ),
     AnswerType.ORIGIN: re.compile(
         r"\b(found(ed|er|ers|ing)|born|birth\w*|invent\w*|establish\w*)\b", re.IGNORECASE
     ),
@@ -109,6 +123,10 @@ _COUNTED = re.compile(r"\bhow many (\w+)")
 # A question about the reader's own doing: "how do i ...", "how to ...", "best way to ...".
 _ADVICE = re.compile(
     r"\bhow (do|can|could|should|would) (i|we)\b|^(so |ok |and )?how to\b|"
+    # "How do you organise ..." (anyone), but not "how do you think / know ..." (the reader's
+    # view of the article).
+    r"\bhow (do|can|would) (you|one) (?!think|know|feel|mean|see|explain|rate|say|like|find|"
+    r"describe|read|interpret|view|judge|compare|rank)\w+|"
     r"\bbest way to\b|\btips (for|on)\b|\bshould i\b|\bwhat should (i|we) do\b"
 )
 
