@@ -100,15 +100,24 @@ class IntentSync:
     async def _adopt(self, rows: list[AddedIntent]) -> tuple[str, ...]:
         """Store the added intents in force here that the database never had."""
         known = {row.id for row in rows}
+        found = await asyncio.to_thread(self._unknown_here, known)  # ten thousand paths
         adopted = []
-        for intent in self.author.knowledge.intents.intents:
-            path = self.author.path_for(intent.id)
-            if intent.id in known or Path(intent.source) != path:
-                continue
-            text = await asyncio.to_thread(_text_of, path)
-            if text is not None and await self.rows.add(intent.id, text, ADOPTED_BY):
-                adopted.append(intent.id)
+        for intent_id, text in found:
+            if await self.rows.add(intent_id, text, ADOPTED_BY):
+                adopted.append(intent_id)
         return tuple(adopted)
+
+    def _unknown_here(self, known: set[str]) -> list[tuple[str, str]]:
+        """(id, file text) of the intents in force from added-*.yaml files not in ``known``."""
+        found = []
+        for intent in self.author.knowledge.intents.intents:
+            if intent.id in known:
+                continue
+            path = self.author.path_for(intent.id)
+            text = _text_of(path) if Path(intent.source) == path else None
+            if text is not None:
+                found.append((intent.id, text))
+        return found
 
     async def run(self, interval: float) -> None:
         """Sync whenever told of a change, or when a poll every ``interval`` seconds finds

@@ -47,6 +47,7 @@ class PgIntentRows:
         self._write = write
         self._dsn = dsn
         self._timeout_s = timeout_s
+        self._deaf = False  # the last try to listen failed: said once, not at every retry
 
     async def revision(self) -> int:
         """A number that grows with every committed change: the sum of the rows' revisions.
@@ -88,9 +89,14 @@ class PgIntentRows:
             connection = await asyncpg.connect(self._dsn, timeout=self._timeout_s)
             await connection.add_listener(CHANNEL, lambda *_: on_change())
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
-            why = type(exc).__name__  # not its text: it may quote the URL
-            log.warning("cannot listen for intent changes (polling meanwhile): %s", why)
+            if not self._deaf:
+                why = type(exc).__name__  # not its text: it may quote the URL
+                log.warning("cannot listen for intent changes (polling meanwhile): %s", why)
+            self._deaf = True
             return None
+        if self._deaf:
+            log.info("listening for intent changes again")
+        self._deaf = False
         return PgListener(connection)
 
 

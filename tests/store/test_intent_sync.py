@@ -176,3 +176,36 @@ async def test_the_running_sync_picks_up_a_change(
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_a_lost_listener_falls_back_to_polling(
+    hosts: Callable[[str], Awaitable[Host]], database: Database
+) -> None:
+    """With its listening connection cut by the server (PostgreSQL), B still gets A's add by
+    polling, and listens again; on SQLite polling is the only way, and works the same."""
+    a, b = await hosts("a"), await hosts("b")
+    await b.sync.sync()
+    running = asyncio.create_task(b.sync.run(0.1))
+    try:
+        await asyncio.sleep(0.5)
+        if database.backend == "postgresql":
+            assert await database.scalar(f"SELECT count(pg_terminate_backend(pid)) {LISTENERS}")
+        await a.author.add(draft(), "mod-1")
+        for _ in range(200):
+            if b.answers(QUESTION) == "bellwether":
+                break
+            await asyncio.sleep(0.05)
+        assert b.answers(QUESTION) == "bellwether"
+        if database.backend == "postgresql":
+            for _ in range(100):  # listening again, on a new connection
+                if await database.scalar(f"SELECT count(*) {LISTENERS}") == 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert await database.scalar(f"SELECT count(*) {LISTENERS}") == 1
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+# The connections LISTENing on this test's database (the server is shared by the tests).
+LISTENERS = "FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()"
