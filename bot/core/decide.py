@@ -6,7 +6,14 @@ from __future__ import annotations
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.matching.matcher import Matcher, stem_terms
-from bot.core.matching.question_form import answers, asked, asks_advice, asks_fact, whose_view
+from bot.core.matching.question_form import (
+    answers,
+    asked,
+    asks_advice,
+    asks_fact,
+    asks_task,
+    whose_view,
+)
 from bot.core.matching.types import Candidate, MatchSettings, Query
 from bot.core.replies import Reply, State
 from bot.core.respond import Responder
@@ -93,9 +100,12 @@ class Decider:
 
     def _refusal(self, query: Query, ranked: list[Candidate]) -> Reply | None:
         """The reply to a question no passage answers, whatever words they share: "how do I ..."
-        (advice), or what someone no passage is about thinks or said; None for any other."""
+        (advice), "tell me a joke" (a task), or what someone no passage is about thinks or said;
+        None for any other."""
         if asks_advice(query.text):
             return self.replies.no_advice()
+        if asks_task(query.text):
+            return self.replies.no_task()
         who = whose_view(query.text)
         if who is not None and not self._quoted_about(who):
             return self._fallback(query, ranked)

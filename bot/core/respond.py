@@ -149,6 +149,14 @@ class Responder:
             message=f"The article gives no how-tos or advice. {self.what_i_do()}",
         )
 
+    def no_task(self) -> Reply:
+        """ "Tell me a joke about Kerry", "translate this": the bot makes nothing, it quotes."""
+        return Reply(
+            ReplyKind.OFF_TOPIC,
+            message="I only quote the article: no jokes, poems, stories or translations. "
+            + self.what_i_do(),
+        )
+
     def clarify(self, query: Query) -> Reply:
         """A bare "why?" or "how?" with nothing said before it: ask what it is about."""
         word = query.words[0].capitalize()

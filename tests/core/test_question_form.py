@@ -13,6 +13,7 @@ from bot.core.matching.question_form import (
     asked,
     asks_advice,
     asks_fact,
+    asks_task,
     provides,
     whose_view,
 )
@@ -44,6 +45,13 @@ from bot.core.replies import ReplyKind
         ("Who is NATO's secretary general?", AnswerType.LEADER),
         ("What is John Kerry's wife's name?", AnswerType.FAMILY),
         ("is lavrov married", AnswerType.FAMILY),
+        ("what does nato stand for", AnswerType.DEFINITION),
+        ("what does north atlantic treaty organization stand for", AnswerType.DEFINITION),
+        ("define geopolitics", AnswerType.DEFINITION),
+        ("what does bloodbath mean", AnswerType.DEFINITION),
+        ("what does the deal mean for russia", None),
+        ("what does the author mean by bloodbath", None),
+        ("how would you define their relationship", None),
     ],
 )
 def test_asked_type(question: str, kind: AnswerType | None) -> None:
@@ -118,6 +126,7 @@ def test_a_count_needs_the_things_counted() -> None:
         ("how do you make borscht", True),
         ("how do you think the talks went", False),
         ("how would you describe the tone", False),
+        ("how would you define their relationship", False),
     ],
 )
 def test_asks_advice(question: str, advice: bool) -> None:
@@ -139,6 +148,10 @@ def test_asks_advice(question: str, advice: bool) -> None:
         "whos the boss of nato",
         "who is kerrys wife",
         "How do you organise a press conference?",
+        "what does nato stand for",
+        "tell me a joke about kerry",
+        "write me a poem about putin",
+        "translate the article into french",
     ],
 )
 def test_topical_questions_the_article_cannot_answer(engine: Engine, question: str) -> None:
@@ -259,3 +272,26 @@ def test_outcome_questions_need_a_passage_that_reports_one(engine: Engine) -> No
     assert reply.section_id == "putin-meets-kerry" and "turned out" in reply.message
     reply, _ = engine.reply_to("when did the talks finally wrap up", None)
     assert reply.kind is ReplyKind.ANSWER and reply.section_id == "putin-meets-kerry"
+
+
+@pytest.mark.parametrize(
+    ("message", "task"),
+    [
+        ("tell me a joke about kerry", True),
+        ("write me a poem about putin", True),
+        ("can you translate the article into french", True),
+        ("give us a song about the olympics", True),
+        ("tell me about the joke kerry made", False),
+        ("what did kerry write to lavrov", False),
+    ],
+)
+def test_asks_task(message: str, task: bool) -> None:
+    """Asking the bot to make something (a joke, a poem, a translation) is recognised."""
+    assert asks_task(message) is task
+
+
+def test_a_task_is_declined_without_a_quote(engine: Engine) -> None:
+    """ "Tell me a joke about Kerry" names Kerry's passage but gets no quote of it."""
+    reply, _ = engine.reply_to("tell me a joke about kerry", None)
+    assert reply.kind is ReplyKind.OFF_TOPIC and reply.quote is None
+    assert "no jokes" in (reply.message or "")

@@ -48,10 +48,21 @@ class AnswerType(Enum):
     OUTCOME = "say how it turned out"
     LEADER = "say who leads it"
     FAMILY = "say anything about anyone's family"
+    DEFINITION = "explain what words mean"
 
 
 # Checked in order: the first that matches names the kind ("how old" is an age, not a figure).
 _ASKS = (
+    # "What does NATO stand for", "what does bloodbath mean", "define geopolitics": a word's
+    # meaning, which an article uses and seldom explains ("what does the author mean" is not).
+    (
+        AnswerType.DEFINITION,
+        re.compile(
+            r"\bwhat does (?!it |this |that |he |she |they |the (author|writer|article|piece) )"
+            r"(\w+ ){0,4}(stand for|mean)$|^(pls |please )?define\b|\bdefinition of\b|"
+            r"\bmeaning of the (word|term|phrase)\b"
+        ),
+    ),
     (AnswerType.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\b(his|her|their) age\b")),
     (
         AnswerType.ORIGIN,
@@ -110,6 +121,9 @@ _HAS = {
     AnswerType.OUTCOME: re.compile(
         r"\b(finally|eventually|in the end|ended|concluded|turned out|at last)\b", re.IGNORECASE
     ),
+    AnswerType.DEFINITION: re.compile(
+        r"\b(means|stands for|short for|refers to|defined as|is called)\b", re.IGNORECASE
+    ),
     AnswerType.FAMILY: re.compile(
         r"\b(wife|husband|spouse|married|children|sons?|daughters?|parents|mother|father|"
         r"siblings?|brothers?|sisters?)\b",
@@ -126,7 +140,7 @@ _ADVICE = re.compile(
     # "How do you organise ..." (anyone), but not "how do you think / know ..." (the reader's
     # view of the article).
     r"\bhow (do|can|would) (you|one) (?!think|know|feel|mean|see|explain|rate|say|like|find|"
-    r"describe|read|interpret|view|judge|compare|rank)\w+|"
+    r"describe|define|sum|summarise|summarize|read|interpret|view|judge|compare|rank)\w+|"
     r"\bbest way to\b|\btips (for|on)\b|\bshould i\b|\bwhat should (i|we) do\b"
 )
 
@@ -165,6 +179,19 @@ def asked(question: str) -> Wanted | None:
             counted = _COUNTED.search(question) if kind is AnswerType.QUANTITY else None
             return Wanted(kind, counted.group(1) if counted else None)
     return None
+
+
+# Something to make rather than something to find: a joke, a poem, a translation, code.
+_TASK = re.compile(
+    r"\b(tell|give|write|make|compose|sing) (me |us )?(a|an|some|another) (\w+ )?"
+    r"(joke|poem|story|song|haiku|limerick|rap|essay|code|script|program|meme)s?\b|"
+    r"\btranslate\b|\bwrite (me |us )?(a|an|some)\b"
+)
+
+
+def asks_task(question: str) -> bool:
+    """Whether a message asks the bot to make something (a joke, a poem, a translation)."""
+    return bool(_TASK.search(normalise(question)))
 
 
 def asks_advice(question: str) -> bool:
