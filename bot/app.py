@@ -71,7 +71,10 @@ async def build_app(
     service = ChatService(knowledge, store, expiry_minutes=config.dialogue.expiry_minutes)
     author = IntentAuthor(knowledge, store.added_intents)
     watcher = IntentWatcher(knowledge)
-    sync = IntentSync(author, store.added_intents, watcher.reload)
+    # Beside the snapshot: what this host last synced, so a restart need not read every file.
+    cache = config.intent_cache
+    marker = None if cache is None else cache.with_name("added-intents.synced")
+    sync = IntentSync(author, store.added_intents, watcher.reload, marker)
     try:
         await sync.sync()  # what was added elsewhere while this process was not running
     except Exception:  # the files' set still serves; the running bot's sync tries again

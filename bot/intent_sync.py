@@ -8,13 +8,21 @@ the reload validates them as any intent file, so a bad one is refused and report
 last good set stays in force. The database wins over the files, except for a file it never heard
 of whose intent is in force (one added before the database kept them, or put there by hand):
 that one is stored, so the other processes get it too.
+
+A sync reads every added file, so it runs only when something changed: while running, when the
+store's revision moves; at a start, when the revision or this host's added files differ from
+what the last sync left (``marker``, a small file beside the snapshot), so a restart over ten
+thousand added intents reads none of them again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +30,7 @@ from pathlib import Path
 from bot.authoring import IntentAuthor
 from bot.core.intents import INTENT_ID
 from bot.errors import IntentError
-from bot.files import write_file
+from bot.files import ADDED_PREFIX, write_file
 from bot.store.interface import IntentRows, Listener
 from bot.store.records import AddedIntent
 
@@ -48,28 +56,37 @@ class SyncResult:
 class IntentSync:
     """Keeps one process's added-intent files equal to the database's added intents."""
 
-    def __init__(self, author: IntentAuthor, rows: IntentRows, reload: Reload) -> None:
+    def __init__(
+        self, author: IntentAuthor, rows: IntentRows, reload: Reload, marker: Path | None = None
+    ) -> None:
         self.author = author
         self.rows = rows
         self._reload = reload
-        self._revision: int | None = None  # the store's revision at the last sync
+        self._marker = marker
+        # (store revision, fingerprint of the added files loaded) after the last sync.
+        self._synced = _read_marker(marker)
         self._wake = asyncio.Event()
 
     async def sync(self) -> SyncResult:
-        """Write, delete and adopt what differs, then reload if any file changed.
+        """Write, delete and adopt what differs, then reload if any file changed; nothing when
+        neither the database nor this host's added files moved since the last sync.
 
         A reload the new files fail is logged and reported by ``reload`` and the last good set
         stays; the files stay too, so the next change of the folder tries them again.
         """
         async with self.author.lock:
             revision = await self.rows.revision()
+            if self._synced == (revision, await asyncio.to_thread(self._fingerprint)):
+                return SyncResult()
             rows = await self.rows.all()
             result = await asyncio.to_thread(self._apply, rows)
             adopted = await self._adopt(rows)
-            self._revision = revision
             if result.files_changed:
                 with contextlib.suppress(IntentError):  # already logged and reported
                     await self._reload("intents changed by another process")
+            # Adopting changed the revision: what this host holds is the database's now.
+            after = await self.rows.revision() if adopted else revision
+            await asyncio.to_thread(self._remember, after)
         if result.files_changed or adopted:
             log.info(
                 "added intents synced: %d written, %d deleted, %d stored from this host",
@@ -78,6 +95,24 @@ class IntentSync:
                 len(adopted),
             )
         return SyncResult(result.written, result.deleted, adopted)
+
+    def _fingerprint(self) -> str:
+        """The added files the intents in force were loaded from, each with its stamp."""
+        added = [
+            entry
+            for entry in self.author.knowledge.listing
+            if os.path.basename(entry[0]).startswith(ADDED_PREFIX)
+        ]
+        return hashlib.sha256(repr(added).encode()).hexdigest()
+
+    def _remember(self, revision: int) -> None:
+        """Keep what a sync left, in memory and in the marker file (for the next start)."""
+        synced = self._synced = (revision, self._fingerprint())
+        if self._marker is not None:
+            text = json.dumps({"revision": synced[0], "files": synced[1]})
+            with contextlib.suppress(OSError):  # only a shortcut: without it, a start syncs
+                self._marker.parent.mkdir(parents=True, exist_ok=True)
+                write_file(self._marker, text)
 
     def _apply(self, rows: list[AddedIntent]) -> SyncResult:
         """Write the files of intents in force that this host lacks or has another text of;
@@ -100,21 +135,25 @@ class IntentSync:
     async def _adopt(self, rows: list[AddedIntent]) -> tuple[str, ...]:
         """Store the added intents in force here that the database never had."""
         known = {row.id for row in rows}
-        found = await asyncio.to_thread(self._unknown_here, known)  # ten thousand paths
-        adopted = []
-        for intent_id, text in found:
-            if await self.rows.add(intent_id, text, ADOPTED_BY):
-                adopted.append(intent_id)
-        return tuple(adopted)
+        found = await asyncio.to_thread(self._unknown_here, known)
+        # Together: the store commits concurrent writes in shared transactions.
+        stored = await asyncio.gather(
+            *(self.rows.add(intent_id, text, ADOPTED_BY) for intent_id, text in found)
+        )
+        return tuple(intent_id for (intent_id, _), done in zip(found, stored, strict=True) if done)
 
     def _unknown_here(self, known: set[str]) -> list[tuple[str, str]]:
         """(id, file text) of the intents in force from added-*.yaml files not in ``known``."""
+        intents = self.author.knowledge.intents
         found = []
-        for intent in self.author.knowledge.intents.intents:
-            if intent.id in known:
+        for name, _ in self.author.knowledge.listing:
+            base = os.path.basename(name)
+            if not base.startswith(ADDED_PREFIX):
                 continue
-            path = self.author.path_for(intent.id)
-            text = _text_of(path) if Path(intent.source) == path else None
+            intent = intents.get(base.removeprefix(ADDED_PREFIX).rpartition(".")[0])
+            if intent is None or intent.id in known or intent.source != name:
+                continue
+            text = _text_of(Path(name))
             if text is not None:
                 found.append((intent.id, text))
         return found
@@ -132,7 +171,7 @@ class IntentSync:
                     await asyncio.wait_for(self._wake.wait(), interval)
                 self._wake.clear()
                 try:
-                    if await self.rows.revision() != self._revision:
+                    if self._synced is None or await self.rows.revision() != self._synced[0]:
                         await self.sync()
                     failing = False
                 except Exception:  # a sync that dies silently would stop all sharing
@@ -149,4 +188,15 @@ def _text_of(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        return None
+
+
+def _read_marker(marker: Path | None) -> tuple[int, str] | None:
+    """What the last sync on this host left, if its marker file can be read."""
+    if marker is None:
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        return int(data["revision"]), str(data["files"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
