@@ -6,7 +6,7 @@ import asyncio
 import os
 import shutil
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,13 +153,10 @@ async def start_bot(
     return await launch(config, fake, shard=shard)
 
 
-async def launch(config: Path, fake: FakeDiscord, *, shard: int = 0) -> asyncio.subprocess.Process:
-    """Run ``article-bot run`` on an existing ``config`` (in its folder) against the fake;
-    return once it has identified as ``shard`` (again, when restarting after a kill)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": "test-token"}
-    link = fake.gateway.link(shard)
-    before = link.identify_count
-    proc = await asyncio.create_subprocess_exec(
+async def spawn_run(config: Path, env: Mapping[str, str]) -> asyncio.subprocess.Process:
+    """``article-bot run --config CONFIG`` as a child process in the config's folder, logged in
+    with a test token, its output piped."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -167,10 +164,18 @@ async def launch(config: Path, fake: FakeDiscord, *, shard: int = 0) -> asyncio.
         "--config",
         str(config),
         cwd=config.parent,
-        env=env,
+        env={**env, "DISCORD_TOKEN": "test-token"},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def launch(config: Path, fake: FakeDiscord, *, shard: int = 0) -> asyncio.subprocess.Process:
+    """Run ``article-bot run`` on an existing ``config`` (in its folder) against the fake;
+    return once it has identified as ``shard`` (again, when restarting after a kill)."""
+    link = fake.gateway.link(shard)
+    before = link.identify_count
+    proc = await spawn_run(config, {**os.environ, "PYTHONPATH": str(ROOT)})
     for _ in range(300):
         if link.identify_count > before and link.connected:  # identified on a live socket
             return proc

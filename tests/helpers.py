@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bot.authoring import IntentDraft
 from bot.config import Config
 from bot.core.loading.lined import LineDict, LineList
 
@@ -23,6 +24,14 @@ SETS = TESTS / "golden"
 GOLDEN = SETS / "golden.yaml"
 # Small articles written for the tests (not the shipped one).
 ARTICLES = TESTS / "articles"
+# A moderator's new intent that nothing shipped answers (its examples: five distinct questions).
+BELLWETHER = (
+    "what is the bellwether",
+    "bellwether?",
+    "tell me about the bellwether",
+    "bellwether meaning",
+    "explain the bellwether",
+)
 # Where own_config_file writes: named when the test session starts and handed down, so that a
 # script a test runs in a child interpreter uses the session's folder, which the session removes.
 CLI_FOLDER = Path(
@@ -99,3 +108,10 @@ def shape(value: Any) -> Any:
     if isinstance(value, LineList):
         return ("list", value.line, value.item_lines, [shape(v) for v in value])
     return (type(value).__name__, value)  # True is not 1, "1" is not 1
+
+
+def moderator_draft(
+    intent_id: str = "bellwether", examples: tuple[str, ...] = BELLWETHER
+) -> IntentDraft:
+    """A valid /intent add form: ``examples`` answered by the Turkish coup's passage."""
+    return IntentDraft(intent_id, "turkey-coup", examples, "failed military coup in Turkey")

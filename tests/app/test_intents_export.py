@@ -8,15 +8,12 @@ from pathlib import Path
 
 from bot.authoring import IntentDraft
 from bot.store.sqlite import Store
-from tests.helpers import ROOT, cli
-
-EXAMPLES = ("what is the bellwether", "bellwether?", "bellwether meaning", "explain it", "why so")
+from tests.helpers import BELLWETHER, ROOT, cli, moderator_draft
 
 
 def draft(intent_id: str) -> IntentDraft:
-    """A valid moderator draft."""
-    examples = tuple(f"{e} {intent_id}" for e in EXAMPLES)
-    return IntentDraft(intent_id, "turkey-coup", examples, "failed military coup in Turkey")
+    """A valid moderator draft whose examples are its own (two of them can be in force)."""
+    return moderator_draft(intent_id, tuple(f"{e} {intent_id}" for e in BELLWETHER))
 
 
 async def stored(db: Path) -> None:

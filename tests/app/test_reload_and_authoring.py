@@ -25,15 +25,9 @@ from bot.core.sections import load_article
 from bot.errors import IntentError, IntentExistsError, ReadOnlyIntentError
 from bot.reloader import IntentWatcher
 from bot.store.sqlite import Store
-from tests.helpers import ROOT
+from tests.helpers import BELLWETHER, ROOT, moderator_draft
 
-EXAMPLES = (
-    "what is the bellwether",
-    "bellwether?",
-    "tell me about the bellwether",
-    "bellwether meaning",
-    "explain the bellwether",
-)
+EXAMPLES = BELLWETHER
 
 
 @pytest.fixture
@@ -52,7 +46,7 @@ def knowledge(tmp_path: Path, config: Config, article: Article) -> Knowledge:
 
 def draft(intent_id: str = "bellwether") -> IntentDraft:
     """A valid moderator draft."""
-    return IntentDraft(intent_id, "turkey-coup", EXAMPLES, "failed military coup in Turkey")
+    return moderator_draft(intent_id)
 
 
 def touch_later(path: Path) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from bot.app import build_app
 from bot.discord.runner import build_bot, serve
-from tests.discord_harness import start_bot, write_config
+from tests.discord_harness import spawn_run, start_bot, write_config
 from tests.fakediscord import FakeDiscord
 from tests.helpers import ROOT, own_config_file
 
@@ -76,17 +76,7 @@ async def test_a_login_nobody_answers_is_a_clear_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     async with server:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            env={**ENV, "DISCORD_TOKEN": "test-token"},
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await spawn_run(config, ENV)
         try:
             _, stderr = await asyncio.wait_for(proc.communicate(), 30)
         finally:
