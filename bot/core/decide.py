@@ -11,6 +11,7 @@ from bot.core.matching.question_form import (
     asked,
     asks_advice,
     asks_fact,
+    asks_opinion,
     asks_task,
     whose_view,
 )
@@ -106,6 +107,8 @@ class Decider:
             return self.replies.no_advice()
         if asks_task(query.text):
             return self.replies.no_task()
+        if asks_opinion(query.text):
+            return self.replies.no_opinion()
         who = whose_view(query.text)
         if who is not None and not self._quoted_about(who):
             return self._fallback(query, ranked)

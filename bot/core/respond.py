@@ -157,6 +157,14 @@ class Responder:
             + self.what_i_do(),
         )
 
+    def no_opinion(self) -> Reply:
+        """ "What's your view of Kerry?": the bot has no opinions; the author's it can quote."""
+        return Reply(
+            ReplyKind.OFF_TOPIC,
+            message="I have no opinions of my own: I quote the article. Ask me what the author"
+            " thinks instead. " + self.what_i_do(),
+        )
+
     def clarify(self, query: Query) -> Reply:
         """A bare "why?" or "how?" with nothing said before it: ask what it is about."""
         word = query.words[0].capitalize()

@@ -13,6 +13,7 @@ from bot.core.matching.question_form import (
     asked,
     asks_advice,
     asks_fact,
+    asks_opinion,
     asks_task,
     provides,
     whose_view,
@@ -281,6 +282,7 @@ def test_outcome_questions_need_a_passage_that_reports_one(engine: Engine) -> No
         ("write me a poem about putin", True),
         ("can you translate the article into french", True),
         ("give us a song about the olympics", True),
+        ("draft a tweet criticising nato", True),
         ("tell me about the joke kerry made", False),
         ("what did kerry write to lavrov", False),
     ],
@@ -295,3 +297,29 @@ def test_a_task_is_declined_without_a_quote(engine: Engine) -> None:
     reply, _ = engine.reply_to("tell me a joke about kerry", None)
     assert reply.kind is ReplyKind.OFF_TOPIC and reply.quote is None
     assert "no jokes" in (reply.message or "")
+
+
+@pytest.mark.parametrize(
+    ("message", "opinion"),
+    [
+        ("What's your personal opinion of Kerry as a diplomat?", True),
+        ("are you on russia's side or america's?", True),
+        ("whose side are you on", True),
+        ("do you support the deal", True),
+        ("what is the author's view of kerry", False),
+        ("what's the writer's take on the meeting", False),
+        ("are you sure the coup failed", False),
+    ],
+)
+def test_asks_opinion(message: str, opinion: bool) -> None:
+    """Asking for the bot's own opinion is told apart from asking for the author's."""
+    assert asks_opinion(message) is opinion
+
+
+def test_the_bots_opinion_is_declined_the_authors_quoted(engine: Engine) -> None:
+    """ "Your view of Kerry" gets no quote; "the author's view of Kerry" gets his passage."""
+    reply, _ = engine.reply_to("What's your personal opinion of Kerry as a diplomat?", None)
+    assert reply.kind is ReplyKind.OFF_TOPIC and reply.quote is None
+    assert "no opinions of my own" in (reply.message or "")
+    reply, _ = engine.reply_to("what is the author's view of kerry", None)
+    assert reply.answered and reply.section_id == "kerry-and-leverage"

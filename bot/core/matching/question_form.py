@@ -183,15 +183,27 @@ def asked(question: str) -> Wanted | None:
 
 # Something to make rather than something to find: a joke, a poem, a translation, code.
 _TASK = re.compile(
-    r"\b(tell|give|write|make|compose|sing) (me |us )?(a|an|some|another) (\w+ )?"
-    r"(joke|poem|story|song|haiku|limerick|rap|essay|code|script|program|meme)s?\b|"
-    r"\btranslate\b|\bwrite (me |us )?(a|an|some)\b"
+    r"\b(tell|give|write|make|compose|sing|draft) (me |us )?(a|an|some|another) (\w+ )?"
+    r"(joke|poem|story|song|haiku|limerick|rap|essay|code|script|program|meme|tweet|post|"
+    r"letter|email|speech)s?\b|"
+    r"\btranslate\b|\b(write|draft) (me |us )?(a|an|some)\b"
+)
+# The bot's own opinion, not the author's: it has none to give.
+_OPINION = re.compile(
+    r"\byour (own |personal |honest )?(opinion|view|views|take|thoughts|stance|position)\b|"
+    r"\bare you (on|for|with|against) |\bwhose side are you\b|"
+    r"\bdo you (personally )?(like|support|agree|prefer|trust|side)\b"
 )
 
 
 def asks_task(question: str) -> bool:
     """Whether a message asks the bot to make something (a joke, a poem, a translation)."""
     return bool(_TASK.search(normalise(question)))
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether a message asks for the bot's own opinion ("what's your view of Kerry")."""
+    return bool(_OPINION.search(normalise(question)))
 
 
 def asks_advice(question: str) -> bool:

@@ -21,7 +21,7 @@ class MatchSettings:
     semantic_weight: float = 0.3
     semantic_floor: float = 0.3
     unknown_weight: float = 0.6
-    semantic_agree: float = 0.55
+    semantic_agree: float = 0.5
     semantic_lead: float = 0.05
     typo_cutoff: float = 80.0
     context_bonus: float = 8.0
