@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.article import Article
 from bot.core.intents import Intent, IntentKind, IntentSet
-from bot.core.matching.matcher import Matcher, stem_terms
+from bot.core.matching.matcher import Matcher
 from bot.core.matching.question_form import (
     answers,
     asked,
@@ -15,6 +15,7 @@ from bot.core.matching.question_form import (
     asks_task,
     whose_view,
 )
+from bot.core.matching.reading import stem_terms
 from bot.core.matching.types import Candidate, MatchSettings, Query
 from bot.core.replies import Reply, State
 from bot.core.respond import Responder

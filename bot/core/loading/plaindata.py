@@ -20,6 +20,7 @@ import numpy as np
 
 from bot.core.intents import Intent, IntentKind, IntentSet
 from bot.core.loading.intent_files import Checked
+from bot.core.matching.aliases import Aliases
 from bot.core.matching.index import CoverageIndex, ExampleIndex, PackedTexts
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import SemanticIndex, WordVectors, load_vectors
@@ -40,6 +41,7 @@ CLASSES: dict[str, type[Any]] = {
         MatchSettings,
         ScanLimits,
         Matcher,
+        Aliases,
         SemanticIndex,
         ExampleIndex,
         CoverageIndex,

@@ -19,29 +19,26 @@ exact at any size.
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
-import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from bot.core.intents import Intent, IntentKind, IntentSet
+from bot.core.intents import IntentSet
+from bot.core.matching.aliases import Aliases
 from bot.core.matching.index import (
     CoverageIndex,
     ExampleIndex,
     Scored,
     token_sorted,
 )
+from bot.core.matching.reading import read_intents, stem_terms
 from bot.core.matching.semantic import NumberedWords, SemanticIndex, WordVectors, load_vectors
 from bot.core.matching.shorthand import SHORTHAND
 from bot.core.matching.spelling import Speller, is_english
 from bot.core.matching.types import DEFAULT_LIMITS, Candidate, MatchSettings, Query, ScanLimits
-from bot.core.text import QUESTION_WORDS, STOPWORDS, content_tokens, normalise, tokens
+from bot.core.text import QUESTION_WORDS, STOPWORDS, normalise, tokens
 
-# snowballstemmer hands out PyStemmer's C stemmer when it is installed, the same algorithm.
-_STEMMER = snowballstemmer.stemmer("english")
 # The examples a question is compared with: the best this many, scoring at least the cutoff.
 # (40, not 80: the same golden and held-out reports, question by question, and with many
 # examples more accuracy at less cost; benchmarks/README.md.)
@@ -49,26 +46,6 @@ FUZZY_LIMIT = 40
 FUZZY_CUTOFF = 30
 # Examples shown as a candidate's best match, remembered (normalising again is not free).
 DISPLAY_MEMO = 4096
-
-
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    # The vocabulary is small and questions repeat it: remember every stem.
-    return str(_STEMMER.stemWord(word))
-
-
-def stem_terms(words: list[str]) -> list[str]:
-    """Content words and question words of a token list, stemmed."""
-    return [w if w in QUESTION_WORDS else _stem(w) for w in content_tokens(words, QUESTION_WORDS)]
-
-
-class _TermTable(dict[str, str]):
-    """word -> its term as ``stem_terms`` gives it, or "" for a word it drops; filled on demand."""
-
-    def __missing__(self, word: str) -> str:
-        found = stem_terms([word])
-        term = self[word] = found[0] if found else ""
-        return term
 
 
 class Matcher:
@@ -88,23 +65,16 @@ class Matcher:
     ) -> None:
         self.settings = settings
         self._limits = limits
-        aliases = {**SHORTHAND, **intents.aliases()}  # an intent's own alias wins
-        self._aliases = {a: e for a, e in aliases.items() if " " not in a}
-        # Longest phrases first, so that one inside another does not cut it.
-        self._phrases = sorted(
-            ((a, e) for a, e in aliases.items() if " " in a), key=lambda p: -len(p[0])
-        )
-        self._phrase_starts = frozenset(a.split()[0] for a, _ in self._phrases)
-        self._alias_words = self._phrase_starts | self._aliases.keys()  # any alias starts so
+        # An intent's own alias wins over chat shorthand.
+        self._aliases = Aliases({**SHORTHAND, **intents.aliases()})
         ranked = sorted(intents.intents, key=lambda i: i.id)
-        self._normalised: list[str] = []
-        self._owner = array("I")  # each example's intent rank
+        read = read_intents(intents, ranked, article_text, self._aliases.expand)
+        self._normalised = read.normalised
+        self._owner = read.owner  # each example's intent rank
         self._shown: dict[int, str] = {}
-        self._example_words = NumberedWords()
-        self._keyword_terms: set[str] = set()
-        terms_texts, full_texts, bags, raw_words = self._read(intents, ranked, article_text)
-        self._semantic = SemanticIndex(vectors or load_vectors(), self._example_words, self._owner)
-        del self._example_words
+        self._semantic = SemanticIndex(vectors or load_vectors(), read.example_words, self._owner)
+        read.example_words = NumberedWords()  # megabytes with many examples: free them first
+        terms_texts, full_texts, bags = read.terms_texts, read.full_texts, read.bags
         self._terms = ExampleIndex(terms_texts)
         self._full = ExampleIndex(full_texts)
         self._coverage = CoverageIndex([i.id for i in ranked], bags)
@@ -118,9 +88,8 @@ class Matcher:
         self._article_terms = frozenset(stem_terms(sorted(article_words)))
         # What readers call the quotes' topics: the article's words and the answers' keywords
         # (the header's "headline", "gist" or "byline" are no words of the article's text).
-        self._named_terms = self._article_terms | (self._keyword_terms - {""})
-        del self._keyword_terms
-        self.vocabulary = frozenset(raw_words | article_words)
+        self._named_terms = self._article_terms | (read.keyword_terms - {""})
+        self.vocabulary = frozenset(read.raw_words | article_words)
         scan_words = limits.words if settings.index else len(self.vocabulary)
         self._speller = Speller(self.vocabulary, settings.typo_cutoff, scan_words)
 
@@ -136,103 +105,12 @@ class Matcher:
         """The matcher whose ``state()`` gave ``state``, over the intents it was built from."""
         matcher = cls.__new__(cls)
         matcher.__dict__.update(state)
-        # In the order ``_read`` numbered them.
+        # In the order ``read_intents`` numbered them.
         matcher._normalised = [e for i in intents.intents for e in i.normalised_examples()]
         return matcher
 
-    def _read(
-        self, intents: IntentSet, ranked: list[Intent], article_text: str
-    ) -> tuple[list[str], list[str], list[tuple[str, ...]], set[str]]:
-        """Every example as token-sorted terms and words; each intent's bag; the words seen.
-
-        Examples keep file order: the full scan breaks ties between equal scores in that order.
-        Each has two forms: its terms (most questions) and all its words (for questions made
-        only of function words: "who are you"). Bags are listed by intent rank (id order).
-        """
-        rank_of = {intent.id: rank for rank, intent in enumerate(ranked)}
-        terms_texts: list[str] = []
-        full_texts: list[str] = []
-        # A bag is a set while its intent is read, then a tuple: ten thousand sets of thirty
-        # terms are ~20 MB, their tuples a seventh of that.
-        bags: list[tuple[str, ...]] = [()] * len(ranked)
-        raw_words: set[str] = set()
-        extras: dict[str, tuple[list[str], list[str]]] = {}
-        # Each distinct word's term ("" for a function word) is worked out once: examples repeat
-        # their words many times over.
-        term_of = _TermTable()
-        for intent in intents.intents:
-            rank = rank_of[intent.id]
-            bag = set(bags[rank])
-            for example in intent.normalised_examples():
-                words = self._expand_words(example.split())
-                terms = list(filter(None, map(term_of.__getitem__, words)))
-                bag.update(terms)
-                # Token-sorted, as token_sort_ratio would sort them (tokens hold no spaces).
-                full = " ".join(sorted(words))
-                sorted_terms = " ".join(sorted(terms)) if terms else full
-                # Equal strings share one object (no function words, no stem changed): with many
-                # examples each form is megabytes of strings.
-                terms_texts.append(full if sorted_terms == full else sorted_terms)
-                full_texts.append(full)
-                self._example_words.add(words)
-                self._normalised.append(example)
-                self._owner.append(rank)
-            keyword_words = self._bag_extras(intent, article_text, bag, extras)
-            raw_words.update(keyword_words)
-            if intent.kind is IntentKind.ANSWER:
-                self._keyword_terms.update(map(term_of.__getitem__, keyword_words))
-            bags[rank] = tuple(bag)
-        raw_words.update(self._example_words.number)  # every word of every example
-        return terms_texts, full_texts, bags, raw_words
-
     def _words(self, text: str) -> list[str]:
-        return self._expand_words(tokens(normalise(text)))
-
-    def _bag_extras(
-        self,
-        intent: Intent,
-        article_text: str,
-        bag: set[str],
-        memo: dict[str, tuple[list[str], list[str]]],
-    ) -> list[str]:
-        """Add the quoted passage's and the keywords' terms to ``bag``; return keyword words."""
-        if intent.span is not None:
-            # The words of the quoted passage itself are evidence too: readers reuse them.
-            bag.update(self._extra(article_text[intent.span[0] : intent.span[1]], memo)[1])
-        keyword_words: list[str] = []
-        for keyword in intent.keywords:
-            words, terms = self._extra(keyword, memo)
-            keyword_words.extend(words)
-            bag.update(terms)
-        return keyword_words
-
-    def _extra(
-        self, text: str, memo: dict[str, tuple[list[str], list[str]]]
-    ) -> tuple[list[str], list[str]]:
-        """A keyword's or quoted passage's words and terms, worked out once per load: many
-        intents quote the same sentence, and keywords repeat by the thousand."""
-        found = memo.get(text)
-        if found is None:
-            words = self._words(text)
-            found = memo[text] = (words, stem_terms(words))
-        return found
-
-    def _expand_words(self, words: list[str]) -> list[str]:
-        """``words`` with every alias replaced by the words of its expansion.
-
-        An alias of several words is a phrase ("in it for" -> "gain"): an idiom made only of
-        function words would otherwise vanish with them.
-        """
-        if self._alias_words.isdisjoint(words):  # most texts: one look
-            return words
-        if self._phrase_starts and not self._phrase_starts.isdisjoint(words):
-            text = f" {' '.join(words)} "
-            for phrase, expansion in self._phrases:
-                text = text.replace(f" {phrase} ", f" {expansion} ")
-            words = text.split()
-        if not self._aliases or self._aliases.keys().isdisjoint(words):  # most texts: none
-            return words
-        return " ".join(self._aliases.get(word, word) for word in words).split()
+        return self._aliases.expand(tokens(normalise(text)))
 
     def prepare(self, question: str) -> Query:
         """Normalise a question, expand aliases, correct unknown words, reduce to terms.
@@ -325,7 +203,7 @@ class Matcher:
         if text is None:
             if len(self._shown) >= DISPLAY_MEMO:
                 self._shown.clear()
-            words = self._expand_words(tokens(self._normalised[example]))
+            words = self._aliases.expand(tokens(self._normalised[example]))
             text = self._shown[example] = " ".join(words)
         return text
 

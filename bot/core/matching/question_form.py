@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.core.matching.matcher import stem_terms
+from bot.core.matching.reading import stem_terms
 from bot.core.text import STOPWORDS, normalise, tokens
 
 _NUMBER_WORDS = (
