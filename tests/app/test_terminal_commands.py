@@ -21,7 +21,7 @@ from bot.messages import UNSAVED
 from bot.service import ChatService
 from bot.store.records import ConversationKey, TurnRecord
 from bot.store.sqlite import Store
-from tests.helpers import ROOT, own_config_file
+from tests.helpers import ROOT, cli, own_config_file
 
 # Seconds each: processes, signals and timeouts (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow
@@ -136,7 +136,8 @@ async def test_quit_words_end_the_interactive_chat(service: ChatService, line: s
 
 
 def chat(db: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    """Run ``article-bot chat ARGS --db DB --config config.yaml`` on ``stdin`` (bytes)."""
+    """Run ``article-bot chat ARGS --db DB --config config.yaml`` on ``stdin`` (bytes: the
+    tests feed it bad UTF-8, which ``tests.helpers.cli``, in text mode, cannot send)."""
     return subprocess.run(
         [*BOT, "chat", *args, "--db", str(db), "--config", str(CONFIG)],
         input=stdin,
@@ -190,15 +191,7 @@ def test_json_commands_keep_every_reply_key(tmp_path: Path) -> None:
     assert commands[1]["section"] == "lavrov-and-olympics" and commands[1]["turn_id"] is None
     assert commands[3]["reply"].startswith("Unknown command /foo. Commands: /summary")
     assert "/quit leaves the chat" in commands[4]["reply"] and last["answered"]
-    asked = subprocess.run(
-        [*BOT, "ask", "/foo", "--json", "--db", str(tmp_path / "x.db"), "--config", str(CONFIG)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=ENV,
-        check=False,
-    )
+    asked = cli("ask", "/foo", "--json", "--db", str(tmp_path / "x.db"))
     unknown = json.loads(asked.stdout)
     assert unknown["kind"] == "unknown_command" and unknown.keys() == answer.keys()
 
@@ -206,18 +199,7 @@ def test_json_commands_keep_every_reply_key(tmp_path: Path) -> None:
 def test_ask_runs_a_command_and_fails_on_a_bad_one(tmp_path: Path) -> None:
     """ask "/summary p5" prints the section's summary; ask "/summary kerry" exits 1."""
     db = str(tmp_path / "x.db")
-    good, bad = (
-        subprocess.run(
-            [*BOT, "ask", question, "--db", db, "--config", str(CONFIG)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=60,
-            env=ENV,
-            check=False,
-        )
-        for question in ("/summary p5", "/summary kerry")
-    )
+    good, bad = (cli("ask", question, "--db", db) for question in ("/summary p5", "/summary kerry"))
     assert good.returncode == 0 and good.stdout.startswith("**The failed coup in Turkey**")
     assert bad.returncode == 1 and "no section called `kerry`" in bad.stdout
 
